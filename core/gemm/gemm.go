@@ -40,3 +40,17 @@ func Reference(transA, transB bool, m, n, k int, a []float32, lda int, b []float
 		}
 	}
 }
+
+// Epilogue is applied to finished blocks of C — rows [i0,i1), columns [j0,j1) — while they
+// are still in cache; it is how the MLP fuses bias and activation into the multiply.
+// It is called exactly once per element of C, possibly from several goroutines at once
+// (on disjoint blocks).
+type Epilogue func(c []float32, ldc, i0, i1, j0, j1 int)
+
+// SgemmEpi is Sgemm followed by epi on every finished block of C (epi may be nil).
+func SgemmEpi(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi Epilogue) {
+	Sgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	if epi != nil && m > 0 && n > 0 {
+		epi(c, ldc, 0, m, 0, n)
+	}
+}
