@@ -19,7 +19,7 @@ func randMat(r *rand.Rand, n int, scale float64) []float32 {
 // kind (input, hidden, output) and every activation, against central differences of a
 // float64 re-implementation of the loss.
 //
-// Tolerance: with h = 1e-5 the float64 differences are exact to ~1e-9 (truncation h²·L”'
+// Tolerance: with h = 1e-5 the float64 differences are exact to ~1e-9 (truncation ∝ h²
 // plus 1e-16·L/h rounding). The float32 gradient carries rounding of order ε32·(number of
 // terms)·(term size) ≈ 6e-8·50 ≈ 3e-6 relative to the gradient's scale, plus ~2 ulp from
 // the fast exp. So |g − fd| ≤ 1e-5·max|fd| still holds (observed: ≤ 1e-7), while a wrong derivative
