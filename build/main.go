@@ -1,18 +1,97 @@
+// Command build runs the compdiff pipeline: `go run ./build [flags] [tasks]`.
+// Tasks are goyek tasks (data, truth, train, sample, metrics, report, all, status, dag,
+// gc, node, bench); flags may come before or after them.
 package main
 
 import (
-	_ "github.com/apache/arrow/go/v16/arrow/ipc"
-	_ "github.com/goyek/goyek/v2"
-	_ "github.com/goyek/x/boot"
-	_ "github.com/klauspost/compress/zstd"
-	_ "gonum.org/v1/gonum/mat"
-	_ "gonum.org/v1/plot/vg/draw"
-	_ "gonum.org/v1/plot/plotter"
-	_ "gonum.org/v1/plot/vg/vgimg"
-	_ "gonum.org/v1/plot/vg/vgsvg"
-	_ "gopkg.in/yaml.v3"
-	_ "golang.org/x/sys/cpu"
-	_ "golang.org/x/sys/unix"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/goyek/goyek/v2"
+	"github.com/goyek/goyek/v2/middleware"
+
+	"github.com/compdiff/compdiff/pipeline"
 )
 
-func main() {}
+func main() {
+	var cfg pipeline.Config
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.StringVar(&cfg.Profile, "profile", "default", "profile: smoke, default or paper (or one defined in -spec)")
+	fs.StringVar(&cfg.Spec, "spec", "", "YAML `file` adding or replacing settings and overriding profile fields")
+	fs.StringVar(&cfg.Only, "only", "", "comma-separated setting `ids` to run (default: all)")
+	fs.IntVar(&cfg.Jobs, "j", 2, "number of nodes computed at once")
+	fs.StringVar(&cfg.Force, "force", "", "comma-separated stage `kinds` to recompute even if cached (or all)")
+	fs.StringVar(&cfg.Cache, "cache", ".cache", "artifact store `dir`")
+	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
+	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
+	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	verbose := fs.Bool("v", false, "report every task as it starts and ends")
+	flow := &goyek.Flow{}
+	fs.Usage = func() {
+		fmt.Fprintln(os.Stderr, "Usage: go run ./build [flags] [tasks]")
+		flow.Print()
+		fmt.Fprintln(os.Stderr, "Flags:")
+		fs.PrintDefaults()
+	}
+	tasks, err := parse(fs, os.Args[1:])
+	if err != nil {
+		os.Exit(2)
+	}
+	s := pipeline.NewSession(cfg)
+	pipeline.Define(flow, s)
+	flow.SetOutput(os.Stdout)
+	flow.Use(middleware.ReportStatus)
+	if *verbose {
+		flow.UseExecutor(middleware.ReportFlow)
+	}
+	// Ctrl-C or kill (SIGTERM) cancels the run; finished nodes stay in the cache and a
+	// second signal exits at once. Atomic writes mean no half artifact is ever visible.
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fmt.Fprintln(os.Stderr, "interrupted: stopping; run the same command again to continue")
+		cancel()
+		<-sig
+		os.Exit(1)
+	}()
+	err = flow.Execute(ctx, tasks)
+	var ferr *goyek.FailError
+	switch {
+	case err == nil:
+	case errors.As(err, &ferr) || errors.Is(err, context.Canceled):
+		os.Exit(1)
+	default:
+		fmt.Fprintln(os.Stderr, err)
+		if strings.Contains(err.Error(), "task provided but not defined") {
+			fs.Usage()
+		}
+		os.Exit(2)
+	}
+}
+
+// parse accepts flags before, between and after task names.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var tasks []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return tasks, nil
+		}
+		if args[0] == "--" {
+			return append(tasks, args[1:]...), nil
+		}
+		tasks = append(tasks, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,47 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/compdiff/compdiff/reports"
+	"github.com/compdiff/compdiff/stages"
+)
+
+func (p *Profile) trainParams(kind string, dim int, seed uint64) stages.TrainParams {
+	t := p.Train
+	return stages.TrainParams{Kind: kind, Dim: dim, Width: t.Width, Depth: t.Depth, Act: "silu",
+		Batch: t.Batch, Iters: t.Iters, LR: t.LR, Beta1: t.Beta1, Beta2: t.Beta2, Eps: t.Eps,
+		LossEvery: t.LossEvery, Seed: seed}
+}
+
+// params lists every parameter of the profile for the report's provenance section.
+func (p *Profile) params() []reports.Param {
+	ints := func(v []int) string {
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = fmt.Sprint(x)
+		}
+		return strings.Join(s, ", ")
+	}
+	t := p.Train
+	return []reports.Param{
+		{Name: "profile", Value: p.Name},
+		{Name: "runs", Value: fmt.Sprint(p.Runs)},
+		{Name: "base seed", Value: fmt.Sprint(p.Seed)},
+		{Name: "samples per cell (model and ground truth)", Value: fmt.Sprint(p.Samples)},
+		{Name: "sampler steps", Value: fmt.Sprint(p.Steps)},
+		{Name: "K (particles per swarm)", Value: ints(p.Ks)},
+		{Name: "g_clip", Value: p.GClip.String()},
+		{Name: "SW2 projections", Value: fmt.Sprint(p.Proj)},
+		{Name: "importance oversampling", Value: fmt.Sprint(p.Oversample)},
+		{Name: "rejection safety factor", Value: fmt.Sprint(p.Safety)},
+		{Name: "training pool sizes N", Value: ints(p.Ns)},
+		{Name: "analytic scores", Value: fmt.Sprint(p.Analytic)},
+		{Name: "model kinds", Value: strings.Join(p.ModelKinds, ", ")},
+		{Name: "MLP", Value: fmt.Sprintf("%d hidden layers × %d, SiLU, ε-prediction", t.Depth, t.Width)},
+		{Name: "training", Value: fmt.Sprintf("Adam lr %g, β=(%g, %g), eps %g, batch %d, %d iterations", t.LR, t.Beta1, t.Beta2, t.Eps, t.Batch, t.Iters)},
+		{Name: "figure samples", Value: fmt.Sprint(p.FigSamples)},
+		{Name: "ODE samples (Theorem 2)", Value: fmt.Sprint(p.ODESamples)},
+	}
+}

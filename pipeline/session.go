@@ -1,0 +1,134 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+
+	"github.com/compdiff/compdiff/data"
+)
+
+// Config holds the command-line choices of a run.
+type Config struct {
+	Profile string    // profile name
+	Spec    string    // optional user spec file
+	Only    string    // comma-separated setting ids
+	Jobs    int       // concurrent nodes
+	Force   string    // comma-separated stage kinds to recompute ("all" for every stage)
+	Cache   string    // artifact store directory
+	Out     string    // rendered results directory
+	Key     string    // node task: the key to run
+	Format  string    // dag task: text or dot
+	Stdout  io.Writer // where status, dag and bench print (default os.Stdout)
+}
+
+// Session is the lazily built state shared by the tasks of one invocation.
+type Session struct {
+	Cfg    Config
+	once   sync.Once
+	err    error
+	Spec   *Spec
+	Plan   *Plan
+	Store  *data.Store
+	Runner *Runner
+}
+
+// NewSession returns a session for cfg; nothing is read until a task needs it.
+func NewSession(cfg Config) *Session { return &Session{Cfg: cfg} }
+
+func (s *Session) out() io.Writer {
+	if s.Cfg.Stdout != nil {
+		return s.Cfg.Stdout
+	}
+	return os.Stdout
+}
+
+// Setup reads the spec, selects the profile and settings, builds the plan and opens the store.
+func (s *Session) Setup() error {
+	s.once.Do(func() { s.err = s.setup() })
+	return s.err
+}
+
+func (s *Session) setup() error {
+	spec, err := LoadSpec(s.Cfg.Spec)
+	if err != nil {
+		return err
+	}
+	prof, err := spec.Profile(s.Cfg.Profile)
+	if err != nil {
+		return err
+	}
+	settings, err := spec.Select(s.Cfg.Only)
+	if err != nil {
+		return err
+	}
+	force := map[string]bool{}
+	for _, f := range strings.Split(s.Cfg.Force, ",") {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+		case f == "all":
+			for _, st := range StageOrder {
+				force[st] = true
+			}
+		case contains(StageOrder, f):
+			force[f] = true
+		default:
+			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
+		}
+	}
+	store, err := data.Open(s.Cfg.Cache)
+	if err != nil {
+		return err
+	}
+	s.Spec, s.Store = spec, store
+	s.Plan = NewPlan(prof, settings, s.command())
+	s.Runner = &Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
+	return nil
+}
+
+// command is how to rebuild this report (recorded in it).
+func (s *Session) command() string {
+	c := "go run ./build -profile " + s.Cfg.Profile
+	if s.Cfg.Spec != "" {
+		c += " -spec " + s.Cfg.Spec
+	}
+	if s.Cfg.Only != "" {
+		c += " -only " + s.Cfg.Only
+	}
+	return c
+}
+
+// RunStage runs one stage kind of the plan, logging through logf.
+func (s *Session) RunStage(ctx context.Context, stage string, logf func(string, ...any)) error {
+	if err := s.Setup(); err != nil {
+		return err
+	}
+	s.Runner.Logf = logf
+	return s.Runner.RunStage(ctx, stage)
+}
+
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown (not a git checkout)"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		c += " (with uncommitted changes)"
+	}
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

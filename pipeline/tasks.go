@@ -1,0 +1,79 @@
+package pipeline
+
+import (
+	"github.com/goyek/goyek/v2"
+)
+
+// Define registers the pipeline's goyek tasks on flow: one per stage kind, chained with
+// Deps in StageOrder, plus all (the default), status, dag, gc, node and bench.
+func Define(flow *goyek.Flow, s *Session) {
+	var prev *goyek.DefinedTask
+	names := map[string]string{"dataset": "data"}
+	usage := map[string]string{
+		"dataset": "draw the training pools",
+		"truth":   "draw ground-truth samples of each composition",
+		"train":   "train the score models",
+		"sample":  "sample compositions (naive and FKC)",
+		"metrics": "compute SW2 and MMD² against the ground truth",
+		"report":  "render tables, figures and the claims check into -out",
+	}
+	for _, stage := range StageOrder {
+		stage := stage
+		name := stage
+		if n, ok := names[stage]; ok {
+			name = n
+		}
+		t := goyek.Task{
+			Name:  name,
+			Usage: usage[stage],
+			Action: func(a *goyek.A) {
+				if err := s.RunStage(a.Context(), stage, a.Logf); err != nil {
+					a.Fatal(err)
+				}
+			},
+		}
+		if prev != nil {
+			t.Deps = goyek.Deps{prev}
+		}
+		prev = flow.Define(t)
+	}
+	all := flow.Define(goyek.Task{
+		Name:  "all",
+		Usage: "run every stage (the default)",
+		Deps:  goyek.Deps{prev},
+		Action: func(a *goyek.A) {
+			ran := len(s.Runner.Ran())
+			if ran == 0 {
+				a.Log("nothing ran: every node was already in the cache")
+			} else {
+				a.Logf("%d nodes ran; outputs in %s", ran, s.Cfg.Out)
+			}
+		},
+	})
+	flow.SetDefault(all)
+	flow.Define(goyek.Task{Name: "status", Usage: "show which nodes are stale and why", Action: func(a *goyek.A) {
+		if err := s.Status(); err != nil {
+			a.Fatal(err)
+		}
+	}})
+	flow.Define(goyek.Task{Name: "dag", Usage: "print the graph (-format text or dot)", Action: func(a *goyek.A) {
+		if err := s.DAG(); err != nil {
+			a.Fatal(err)
+		}
+	}})
+	flow.Define(goyek.Task{Name: "gc", Usage: "drop artifacts that no profile of the current spec reaches", Action: func(a *goyek.A) {
+		if err := s.GC(a.Logf); err != nil {
+			a.Fatal(err)
+		}
+	}})
+	flow.Define(goyek.Task{Name: "node", Usage: "run the single node -key KEY from the store alone", Action: func(a *goyek.A) {
+		if err := s.RunKey(a.Context(), a.Logf); err != nil {
+			a.Fatal(err)
+		}
+	}})
+	flow.Define(goyek.Task{Name: "bench", Usage: "measure the kernels against the machine's FMA peak", Action: func(a *goyek.A) {
+		if err := s.Bench(a.Context()); err != nil {
+			a.Fatal(err)
+		}
+	}})
+}

@@ -1,0 +1,254 @@
+package stages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/reports"
+)
+
+// ReportVersion: bump when the report changes for the same inputs (templates are hashed
+// separately, see TemplateFingerprint).
+const ReportVersion = 1
+
+// ReportMarker is written into the output directory; it names the report key rendered
+// there, so a deleted or stale output directory is re-rendered.
+const ReportMarker = ".report-key"
+
+// ReportCell locates one (model, N, K, run) cell's metrics (and, for run 0, samples)
+// among the report's inputs.
+type ReportCell struct {
+	Model   string `json:"model"`
+	N       string `json:"n"`
+	K       int    `json:"k"`
+	Run     int    `json:"run"`
+	Metrics string `json:"metrics"`
+	Samples string `json:"samples,omitempty"`
+}
+
+// ReportLoss locates a trained model whose loss curve the report plots.
+type ReportLoss struct {
+	Model  string `json:"model"`
+	N      string `json:"n"`
+	Source string `json:"source,omitempty"`
+	Train  string `json:"train"`
+}
+
+// ReportLearned locates samples of one source drawn from a learned model.
+type ReportLearned struct {
+	Source  string `json:"source"`
+	Model   string `json:"model"`
+	N       string `json:"n"`
+	Samples string `json:"samples"`
+}
+
+// ReportSetting is everything the report needs to know about one setting.
+type ReportSetting struct {
+	ID          string          `json:"id"`
+	Title       string          `json:"title"`
+	Kind        string          `json:"kind"`
+	Dim         int             `json:"dim"`
+	Sources     []string        `json:"sources"`
+	Weights     []float64       `json:"weights"`
+	SourceSpecs []SourceSpec    `json:"source_specs"`
+	Ns          []string        `json:"ns"`
+	Ks          []int           `json:"ks"`
+	ModelKinds  []string        `json:"model_kinds"`
+	TruthMethod string          `json:"truth_method"`
+	Notes       []string        `json:"notes,omitempty"`
+	Truths      []string        `json:"truths"` // one per run
+	Cells       []ReportCell    `json:"cells"`
+	Loss        []ReportLoss    `json:"loss,omitempty"`
+	Learned     []ReportLearned `json:"learned,omitempty"`
+	TrueSources []string        `json:"true_sources"`
+	ODE         string          `json:"ode,omitempty"`
+}
+
+// ReportParams: the structure of the study; inputs are named as the fields say.
+type ReportParams struct {
+	Profile  string          `json:"profile"`
+	Template string          `json:"template"`
+	Command  string          `json:"command"`
+	Seeds    string          `json:"seeds"`
+	Params   []reports.Param `json:"params"`
+	Settings []ReportSetting `json:"settings"`
+}
+
+// RunInfo is what only the running process knows (not part of the key).
+type RunInfo struct {
+	Commit string
+	Stages []reports.StageStat
+}
+
+// TemplateFingerprint is part of the report's key: editing a template re-runs the report.
+func TemplateFingerprint() string { return reports.TemplateFingerprint() }
+
+func init() { register(Def{Name: "report", Version: ReportVersion, Run: runReport}) }
+
+func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error) {
+	var p ReportParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	if env.OutDir == "" {
+		return nil, fmt.Errorf("report: no output directory given (-out)")
+	}
+	st := &reports.Study{
+		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
+		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown",
+	}
+	if env.Run != nil {
+		st.Commit = env.Run.Commit
+		st.Stages = env.Run.Stages
+	}
+	for i := range p.Settings {
+		rs := &p.Settings[i]
+		s, results, err := assembleSetting(env, rs)
+		if err != nil {
+			return nil, fmt.Errorf("report: setting %s: %w", rs.ID, err)
+		}
+		st.Settings = append(st.Settings, *s)
+		st.Results = append(st.Results, results...)
+		checks, err := theoremChecks(env, rs)
+		if err != nil {
+			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
+		}
+		st.Theorems = append(st.Theorems, checks...)
+	}
+	if err := reports.Render(st, env.OutDir); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
+		return nil, err
+	}
+	var files []string
+	_ = filepath.WalkDir(env.OutDir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(env.OutDir, path)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return one(&data.Table{Cols: []data.Column{{Name: "file", Str: files}}}), nil
+}
+
+func points(env *Env, name string) (reports.Points, *data.Table, error) {
+	t, err := env.Input(name)
+	if err != nil {
+		return reports.Points{}, nil, err
+	}
+	x, d, err := t.Samples()
+	if err != nil {
+		return reports.Points{}, nil, err
+	}
+	return reports.Points{D: d, X: x}, t, nil
+}
+
+func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.Result, error) {
+	s := &reports.Setting{
+		ID: rs.ID, Title: rs.Title, Kind: rs.Kind, Sources: rs.Sources, Weights: rs.Weights,
+		Dim: rs.Dim, Ns: rs.Ns, Ks: rs.Ks, ModelKinds: rs.ModelKinds, TruthMethod: rs.TruthMethod,
+		Notes: rs.Notes,
+	}
+	var infos []string
+	for run, name := range rs.Truths {
+		pts, t, err := points(env, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if run == 0 {
+			s.Truth = pts
+		}
+		for _, k := range []string{"acceptance", "ess"} {
+			if v, ok := t.Meta[k]; ok {
+				infos = append(infos, v)
+				if run == len(rs.Truths)-1 {
+					s.TruthInfo = summarizeInfo(k, infos, t.Meta["proposals"])
+				}
+			}
+		}
+	}
+	var results []reports.Result
+	for _, c := range rs.Cells {
+		t, err := env.Input(c.Metrics)
+		if err != nil {
+			return nil, nil, err
+		}
+		names, err := t.Str("metric")
+		if err != nil {
+			return nil, nil, err
+		}
+		vals, err := t.F64("value")
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range names {
+			results = append(results, reports.Result{Setting: rs.ID, Model: c.Model, N: c.N, K: c.K, Run: c.Run, Metric: names[i], Value: vals[i]})
+		}
+		if c.Samples != "" {
+			pts, _, err := points(env, c.Samples)
+			if err != nil {
+				return nil, nil, err
+			}
+			s.Composed = append(s.Composed, reports.ComposedPanel{Model: c.Model, N: c.N, K: c.K, X: pts})
+		}
+	}
+	for i, name := range rs.TrueSources {
+		pts, _, err := points(env, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.SourcePanels = append(s.SourcePanels, reports.SourcePanel{Source: rs.Sources[i], True: pts, Learned: map[string]reports.Points{}})
+	}
+	for _, l := range rs.Learned {
+		pts, _, err := points(env, l.Samples)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range s.SourcePanels {
+			if s.SourcePanels[i].Source == l.Source {
+				s.SourcePanels[i].Learned[l.Model+"/N="+l.N] = pts
+			}
+		}
+	}
+	for _, l := range rs.Loss {
+		t, err := env.InputPart(l.Train, "loss")
+		if err != nil {
+			return nil, nil, err
+		}
+		it, err := t.I64("iter")
+		if err != nil {
+			return nil, nil, err
+		}
+		loss, err := t.F64("loss")
+		if err != nil {
+			return nil, nil, err
+		}
+		c := reports.LossCurve{Model: l.Model, N: l.N, Source: l.Source, Loss: loss}
+		for _, v := range it {
+			c.Iter = append(c.Iter, int(v))
+		}
+		s.Loss = append(s.Loss, c)
+	}
+	return s, results, nil
+}
+
+func summarizeInfo(kind string, vals []string, proposals string) string {
+	if kind == "acceptance" {
+		return "acceptance rate " + strings.Join(vals, ", ") + " (per run)"
+	}
+	s := "effective sample size " + strings.Join(vals, ", ") + " (per run)"
+	if n, err := strconv.Atoi(proposals); err == nil {
+		s += fmt.Sprintf(" of %d proposals each", n)
+	}
+	return s
+}

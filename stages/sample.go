@@ -1,0 +1,129 @@
+package stages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/compdiff/compdiff/core/rng"
+	"github.com/compdiff/compdiff/core/sampler"
+	"github.com/compdiff/compdiff/core/score"
+	"github.com/compdiff/compdiff/data"
+)
+
+// SampleVersion: bump when samples change for the same params.
+const SampleVersion = 1
+
+// Samplers a sample node may run.
+const (
+	MethodFKC = "fkc" // Feynman–Kac corrector; K = 1 is the naive reverse SDE
+	MethodSDE = "sde" // naive reverse SDE
+	MethodODE = "ode" // naive probability-flow ODE (Theorem 2)
+)
+
+// Score models a sample node may use.
+const (
+	ScoresAnalytic    = "analytic"
+	ScoresConditional = "conditional"
+	ScoresSeparate    = "separate"
+)
+
+// SampleParams: n composed samples Σ_a w_a S_a from a score model.
+type SampleParams struct {
+	Scores  string       `json:"scores"`
+	Sources []SourceSpec `json:"sources,omitempty"` // analytic scores only
+	Dim     int          `json:"dim"`
+	Weights []float64    `json:"weights"`
+	Method  string       `json:"method"`
+	N       int          `json:"n"`
+	K       int          `json:"k"`
+	Steps   int          `json:"steps"`
+	GClip   *float64     `json:"g_clip"` // nil: no clipping
+	Seed    uint64       `json:"seed"`
+}
+
+func init() { register(Def{Name: "sample", Version: SampleVersion, Run: runSample}) }
+
+// field builds the score field a sample node composes.
+func (p *SampleParams) field(env *Env) (score.Field, error) {
+	switch p.Scores {
+	case ScoresAnalytic:
+		ds, err := Dists(p.Sources)
+		if err != nil {
+			return nil, err
+		}
+		return score.Analytic{Dists: ds}, nil
+	case ScoresConditional, ScoresSeparate:
+		return learnedField(env, p.Scores, p.Dim, len(p.Weights))
+	}
+	return nil, fmt.Errorf("unknown score model %q (want analytic, conditional or separate)", p.Scores)
+}
+
+func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, error) {
+	var p SampleParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	f, err := p.field(env)
+	if err != nil {
+		return nil, err
+	}
+	f = &watched{Field: f, ctx: ctx, env: env, steps: p.Steps}
+	r := rng.New(p.Seed, "sample/"+string(env.Key))
+	info := map[string]string{}
+	var x []float64
+	switch p.Method {
+	case MethodSDE:
+		x = sampler.NaiveSDE(f, p.Weights, p.N, p.Steps, r)
+	case MethodODE:
+		x = sampler.NaiveODE(f, p.Weights, p.N, p.Steps, r)
+	case MethodFKC:
+		clip := math.Inf(1)
+		if p.GClip != nil {
+			clip = *p.GClip
+		}
+		var st sampler.FKCStats
+		x, st, err = sampler.FKC(f, p.Weights, p.N, sampler.FKCConfig{K: p.K, Steps: p.Steps, GClip: clip}, r)
+		if err != nil {
+			return nil, err
+		}
+		if len(st.MeanESS) > 0 {
+			m := 0.0
+			for _, e := range st.MeanESS {
+				m += e
+			}
+			info["mean_ess_frac"] = strconv.FormatFloat(m/float64(len(st.MeanESS)), 'g', 5, 64)
+		}
+	default:
+		return nil, fmt.Errorf("unknown sampler %q (want fkc, sde or ode)", p.Method)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := data.SamplesTable(x, p.Dim)
+	t.Meta = info
+	return &Output{Parts: map[string]*data.Table{"main": t}, Info: info}, nil
+}
+
+// watched reports progress per score evaluation and stops work once the run is cancelled
+// (the sampler then finishes with cheap no-op steps and the result is discarded).
+type watched struct {
+	score.Field
+	ctx   context.Context
+	env   *Env
+	steps int
+	calls int
+}
+
+func (w *watched) Scores(s float64, x []float64, out [][]float64) {
+	if w.ctx.Err() != nil {
+		return
+	}
+	w.Field.Scores(s, x, out)
+	w.calls++
+	if w.steps > 0 && w.calls%16 == 0 {
+		w.env.progress(float64(w.calls) / float64(w.steps+1))
+	}
+}

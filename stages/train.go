@@ -1,0 +1,175 @@
+package stages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/compdiff/compdiff/core/dsm"
+	"github.com/compdiff/compdiff/core/nn"
+	"github.com/compdiff/compdiff/core/rng"
+	"github.com/compdiff/compdiff/core/score"
+	"github.com/compdiff/compdiff/data"
+)
+
+// TrainVersion: bump when trained weights change for the same params.
+const TrainVersion = 1
+
+// TrainParams: an ε-prediction MLP trained by denoising score matching (SPEC §6) on the
+// pools given as inputs "pool0".."pool{S-1}": one conditional network over S sources, or
+// (S = 1) one separate expert.
+type TrainParams struct {
+	Kind      string  `json:"kind"` // conditional | separate
+	Dim       int     `json:"dim"`
+	Sources   int     `json:"sources"`
+	Width     int     `json:"width"`
+	Depth     int     `json:"depth"`
+	Act       string  `json:"act"`
+	Batch     int     `json:"batch"`
+	Iters     int     `json:"iters"`
+	LR        float64 `json:"lr"`
+	Beta1     float64 `json:"beta1"`
+	Beta2     float64 `json:"beta2"`
+	Eps       float64 `json:"eps"`
+	LossEvery int     `json:"loss_every"`
+	Seed      uint64  `json:"seed"`
+}
+
+func init() { register(Def{Name: "train", Version: TrainVersion, Run: runTrain}) }
+
+func (p *TrainParams) config() dsm.TrainConfig {
+	return dsm.TrainConfig{Width: p.Width, Depth: p.Depth, Batch: p.Batch, Iters: p.Iters,
+		LR: p.LR, Beta1: p.Beta1, Beta2: p.Beta2, Eps: p.Eps, LossEvery: p.LossEvery}
+}
+
+func runTrain(ctx context.Context, env *Env, raw json.RawMessage) (*Output, error) {
+	var p TrainParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	pools := make([][]float64, p.Sources)
+	for a := range pools {
+		t, err := env.Input("pool" + strconv.Itoa(a))
+		if err != nil {
+			return nil, err
+		}
+		x, d, err := t.Samples()
+		if err != nil {
+			return nil, err
+		}
+		if d != p.Dim {
+			return nil, fmt.Errorf("pool %d has dimension %d, expected %d", a, d, p.Dim)
+		}
+		pools[a] = x
+	}
+	r := rng.New(p.Seed, "train/"+string(env.Key))
+	progress := func(it int) {
+		if it%64 == 0 {
+			env.progress(float64(it) / float64(p.Iters))
+		}
+	}
+	ctxProgress := func(it int) {
+		if ctx.Err() != nil {
+			panic(errCancelled{})
+		}
+		progress(it)
+	}
+	start := time.Now()
+	var (
+		m    *nn.MLP
+		loss []dsm.LossPoint
+		err  error
+	)
+	if err := catchCancel(func() {
+		if p.Kind == ScoresConditional {
+			m, loss, err = dsm.TrainConditional(pools, p.Dim, p.config(), r, ctxProgress)
+		} else {
+			m, loss, err = dsm.TrainSeparate(pools[0], p.Dim, p.config(), r, ctxProgress)
+		}
+	}); err != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	secs := time.Since(start).Seconds()
+	cfgJSON, _ := json.Marshal(m.Config())
+	weights := &data.Table{
+		Cols: []data.Column{{Name: "theta", F32: m.Params()}},
+		Meta: map[string]string{"config": string(cfgJSON), "kind": p.Kind},
+	}
+	iters := make([]int64, len(loss))
+	vals := make([]float64, len(loss))
+	for i, l := range loss {
+		iters[i], vals[i] = int64(l.Iter), l.Loss
+	}
+	lossT := &data.Table{Cols: []data.Column{{Name: "iter", I64: iters}, {Name: "loss", F64: vals}}}
+	info := map[string]string{
+		"train_seconds": strconv.FormatFloat(secs, 'f', 2, 64),
+		"ms_per_iter":   strconv.FormatFloat(1000*secs/float64(p.Iters), 'f', 3, 64),
+	}
+	if len(vals) > 0 {
+		info["final_loss"] = strconv.FormatFloat(vals[len(vals)-1], 'g', 5, 64)
+	}
+	return &Output{Parts: map[string]*data.Table{"main": weights, "loss": lossT}, Info: info}, nil
+}
+
+type errCancelled struct{}
+
+// catchCancel turns the cancellation panic thrown from a progress callback into an error,
+// so a long training loop stops promptly on Ctrl-C without a context parameter.
+func catchCancel(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(errCancelled); ok {
+				err = context.Canceled
+				return
+			}
+			panic(r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// loadModel reads a trained network from a train artifact.
+func loadModel(t *data.Table) (*nn.MLP, error) {
+	var cfg nn.Config
+	if err := json.Unmarshal([]byte(t.Meta["config"]), &cfg); err != nil {
+		return nil, fmt.Errorf("model artifact has no readable config: %w", err)
+	}
+	theta, err := t.F32("theta")
+	if err != nil {
+		return nil, err
+	}
+	return nn.FromParams(cfg, theta)
+}
+
+// learnedField builds the score field of a conditional network (input "model") or of
+// separate experts (inputs "model0".."model{S-1}").
+func learnedField(env *Env, kind string, d, sources int) (score.Field, error) {
+	if kind == ScoresConditional {
+		t, err := env.Input("model")
+		if err != nil {
+			return nil, err
+		}
+		m, err := loadModel(t)
+		if err != nil {
+			return nil, err
+		}
+		return dsm.ConditionalField(m, d, sources), nil
+	}
+	ms := make([]*nn.MLP, sources)
+	for a := range ms {
+		t, err := env.Input("model" + strconv.Itoa(a))
+		if err != nil {
+			return nil, err
+		}
+		if ms[a], err = loadModel(t); err != nil {
+			return nil, err
+		}
+	}
+	return dsm.SeparateField(ms, d), nil
+}
