@@ -4,6 +4,9 @@
 package score
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/compdiff/compdiff/core/diffusion"
 	"github.com/compdiff/compdiff/core/dist"
 )
@@ -26,14 +29,35 @@ type Analytic struct {
 func (f Analytic) Dim() int     { return f.Dists[0].Dim() }
 func (f Analytic) Sources() int { return len(f.Dists) }
 
+// parallelRows is the batch size above which rows are split across cores; each row is
+// computed independently, so the result does not depend on the split.
+const parallelRows = 2048
+
 func (f Analytic) Scores(s float64, x []float64, out [][]float64) {
 	a, sg := diffusion.Alpha(s), diffusion.Sigma(s)
 	d := f.Dim()
 	n := len(x) / d
-	for k, p := range f.Dists {
-		o := out[k]
-		for i := 0; i < n; i++ {
-			p.NoisedScore(a, sg, x[i*d:(i+1)*d], o[i*d:(i+1)*d])
+	rows := func(i0, i1 int) {
+		for k, p := range f.Dists {
+			o := out[k]
+			for i := i0; i < i1; i++ {
+				p.NoisedScore(a, sg, x[i*d:(i+1)*d], o[i*d:(i+1)*d])
+			}
 		}
 	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelRows || workers == 1 {
+		rows(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for i0 := 0; i0 < n; i0 += chunk {
+		wg.Add(1)
+		go func(i0, i1 int) {
+			defer wg.Done()
+			rows(i0, i1)
+		}(i0, min(i0+chunk, n))
+	}
+	wg.Wait()
 }

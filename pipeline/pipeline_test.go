@@ -1,0 +1,284 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goyek/goyek/v2"
+
+	"github.com/compdiff/compdiff/data"
+)
+
+// run executes tasks of a fresh session (as one `go run ./build` invocation would) and
+// returns the session, so tests can ask which nodes ran.
+func run(t *testing.T, ctx context.Context, cfg Config, tasks ...string) (*Session, error) {
+	t.Helper()
+	s := NewSession(cfg)
+	var log bytes.Buffer
+	flow := &goyek.Flow{}
+	flow.SetOutput(&log)
+	Define(flow, s)
+	if len(tasks) == 0 {
+		tasks = []string{"all"}
+	}
+	err := flow.Execute(ctx, tasks)
+	if testing.Verbose() {
+		t.Log(log.String())
+	}
+	return s, err
+}
+
+func smokeConfig(t *testing.T, only string) Config {
+	dir := t.TempDir()
+	return Config{Profile: "smoke", Only: only, Jobs: 2, Cache: filepath.Join(dir, "cache"), Out: filepath.Join(dir, "out"), Stdout: &bytes.Buffer{}}
+}
+
+func stagesOf(s *Session, keys []data.Key) map[string]int {
+	m := map[string]int{}
+	for _, k := range keys {
+		m[s.Plan.Node(k).Stage]++
+	}
+	return m
+}
+
+// The whole smoke study runs; a second run with nothing changed runs no node; every output
+// the report promises exists.
+func TestSmokeEndToEndThenNothingRuns(t *testing.T) {
+	cfg := smokeConfig(t, "")
+	s, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(s.Runner.Ran()), len(s.Plan.Nodes); got != want {
+		t.Fatalf("first run computed %d nodes, plan has %d", got, want)
+	}
+	for _, f := range []string{"index.html", "report.md", "results.csv", "results.arrow",
+		"tables/gauss-nfc-id-conditional-sw2.tex", "figures/gmm-id-sw2.png"} {
+		if _, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil {
+			t.Errorf("missing output %s: %v", f, err)
+		}
+	}
+	s2, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ran := s2.Runner.Ran(); len(ran) != 0 {
+		t.Fatalf("second run computed %d nodes (%v); want none", len(ran), stagesOf(s2, ran))
+	}
+}
+
+// Shared separate experts: the Gaussian settings share Pa1 and Pa2, so their experts are
+// trained once per (N, run) and appear in several settings.
+func TestSeparateExpertsShared(t *testing.T) {
+	spec, err := LoadSpec("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, _ := spec.Select("gauss-fc-id,gauss-nfc-id,gauss-fc-ood,gauss-nfc-ood")
+	prof, _ := spec.Profile("smoke")
+	p := NewPlan(prof, sel, "")
+	shared := 0
+	for _, n := range p.Stage("train") {
+		if len(n.Settings) == 4 {
+			shared++
+		}
+	}
+	// Per run and N: the a1 and a2 experts are shared by all four settings.
+	if want := 2 * prof.Runs * len(prof.Ns); shared != want {
+		t.Fatalf("%d experts shared by all four Gaussian settings, want %d", shared, want)
+	}
+}
+
+// Editing a template re-runs only the report; changing one setting re-runs only nodes of
+// that setting (and the report).
+func TestSelectiveReruns(t *testing.T) {
+	cfg := smokeConfig(t, "gauss-fc-id,gauss-fc-ood,gmm-id")
+	if _, err := run(t, context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	old := templateFingerprint
+	templateFingerprint = func() string { return "edited template" }
+	s, err := run(t, context.Background(), cfg)
+	templateFingerprint = old
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stagesOf(s, s.Runner.Ran()); len(got) != 1 || got["report"] != 1 {
+		t.Fatalf("after a template edit these ran: %v; want only the report", got)
+	}
+
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	os.WriteFile(spec, []byte(`settings:
+  - id: gauss-fc-ood
+    family: gaussian
+    sources:
+      - {name: a1, weight: 1, mean: [0, 0], var: [10, 1]}
+      - {name: a2, weight: 1, mean: [0, 0], var: [1, 10]}
+      - {name: "0", weight: -1, mean: [0, 0], var: [1.2, 1.2]}
+`), 0o644)
+	cfg.Spec = spec
+	s, err = run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := s.Runner.Ran()
+	if len(ran) == 0 {
+		t.Fatal("changing gauss-fc-ood's base ran nothing")
+	}
+	for _, k := range ran {
+		n := s.Plan.Node(k)
+		if n.Stage == "report" {
+			continue
+		}
+		if len(n.Settings) != 1 || n.Settings[0] != "gauss-fc-ood" {
+			t.Errorf("node %s (%s) of settings %v ran after changing gauss-fc-ood only", n.Label, n.Stage, n.Settings)
+		}
+	}
+	// The shared experts of a1 and a2 were not retrained.
+	if st := stagesOf(s, ran); st["train"] != prof(t).Runs*len(prof(t).Ns) {
+		t.Errorf("retrained %d models; want only the conditional ones (%d)", st["train"], prof(t).Runs*len(prof(t).Ns))
+	}
+}
+
+func prof(t *testing.T) *Profile {
+	spec, err := LoadSpec("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := spec.Profile("smoke")
+	return p
+}
+
+// -j 1 and -j 2 produce bit-identical artifacts under identical keys.
+func TestJobsBitIdentical(t *testing.T) {
+	a := smokeConfig(t, "gauss-nfc-id,gmm-ood")
+	a.Jobs = 1
+	b := smokeConfig(t, "gauss-nfc-id,gmm-ood")
+	b.Jobs = 2
+	for _, cfg := range []Config{a, b} {
+		if _, err := run(t, context.Background(), cfg, "metrics"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := func(dir string) map[string][]byte {
+		m := map[string][]byte{}
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".arrow") {
+				b, _ := os.ReadFile(p)
+				m[filepath.Base(p)] = b
+			}
+			return nil
+		})
+		return m
+	}
+	fa, fb := files(a.Cache), files(b.Cache)
+	if len(fa) == 0 || len(fa) != len(fb) {
+		t.Fatalf("-j 1 wrote %d artifacts, -j 2 wrote %d", len(fa), len(fb))
+	}
+	var names []string
+	for n := range fa {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !bytes.Equal(fa[n], fb[n]) {
+			t.Errorf("artifact %s differs between -j 1 and -j 2", n)
+		}
+	}
+}
+
+// An interrupted run leaves no corrupt artifact and the next run completes it; a corrupted
+// artifact is detected, moved aside and recomputed.
+func TestInterruptAndCorruption(t *testing.T) {
+	cfg := smokeConfig(t, "gmm-id")
+	ctx, cancel := context.WithCancel(context.Background())
+	s := NewSession(cfg)
+	if err := s.Setup(); err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	s.Runner.Logf = func(string, ...any) {}
+	// Cancel as soon as the first sample nodes are finished.
+	for _, stage := range StageOrder {
+		if stage == "sample" {
+			go func() {
+				for len(s.Runner.Ran()) < done+3 {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
+		}
+		if err := s.Runner.RunStage(ctx, stage); err != nil {
+			if ctx.Err() == nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		done = len(s.Runner.Ran())
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the run was not interrupted")
+	}
+	s2, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("re-run after interruption: %v", err)
+	}
+	ran2 := len(s2.Runner.Ran())
+	if ran2 == 0 || ran2 >= len(s2.Plan.Nodes) {
+		t.Fatalf("re-run computed %d of %d nodes; want the unfinished rest only", ran2, len(s2.Plan.Nodes))
+	}
+	// Corrupt one metrics artifact: flip a byte.
+	victim := s2.Plan.Stage("metrics")[0]
+	path := filepath.Join(cfg.Cache, string(victim.Key[:2]), string(victim.Key)+".arrow")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(path, b, 0o644)
+	s3, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran3 := s3.Runner.Ran()
+	if len(ran3) != 2 || ran3[0] != victim.Key { // the metrics node, then the report
+		t.Fatalf("after corrupting %s the re-run computed %v", victim.Key, ran3)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(cfg.Cache, "corrupt")); len(entries) != 1 {
+		t.Fatalf("the corrupt artifact was not moved aside (corrupt/ has %d entries)", len(entries))
+	}
+}
+
+// `node -key` runs a described node from the store alone.
+func TestNodeFromKeyAlone(t *testing.T) {
+	cfg := smokeConfig(t, "gauss-fc-id")
+	s, err := run(t, context.Background(), cfg, "truth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := s.Plan.Stage("truth")[0]
+	want, _ := os.ReadFile(filepath.Join(cfg.Cache, string(n.Key[:2]), string(n.Key)+".arrow"))
+	if err := s.Store.Remove(n.Key); err != nil {
+		t.Fatal(err)
+	}
+	// Describe it again (as the scheduler does before running), then run it by key only.
+	m := &data.Manifest{Key: n.Key, Stage: n.Stage, Version: n.Version, Params: n.Params, Inputs: n.InputKeys()}
+	if err := s.Store.Describe(m); err != nil {
+		t.Fatal(err)
+	}
+	cfg2 := cfg
+	cfg2.Key = string(n.Key)
+	if _, err := run(t, context.Background(), cfg2, "node"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(cfg.Cache, string(n.Key[:2]), string(n.Key)+".arrow"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("node run from its key produced a different artifact (err %v)", err)
+	}
+}
