@@ -16,8 +16,8 @@ import (
 )
 
 // batchRows bounds the rows per record batch so string offsets (int32) and single
-// compressed buffers stay small.
-const batchRows = 1 << 20
+// compressed buffers stay small. A variable so tests can cross batch boundaries cheaply.
+var batchRows = 1 << 20
 
 // WriteIPC writes t as an Arrow IPC file with zstd-compressed bodies and t.Meta as schema
 // metadata. Equal tables give equal bytes, so the output can be checksummed.

@@ -97,6 +97,8 @@ func TestIPCRoundTrip(t *testing.T) {
 
 // TestIPCManyBatches crosses the batch boundary so concatenation on read is exercised.
 func TestIPCManyBatches(t *testing.T) {
+	defer func(b int) { batchRows = b }(batchRows)
+	batchRows = 1000
 	n := batchRows*2 + 3
 	f := make([]float64, n)
 	s := make([]string, n)
@@ -336,7 +338,7 @@ func TestWriteFileAtomic(t *testing.T) {
 }
 
 func BenchmarkWriteIPC(b *testing.B) {
-	tab := benchTable()
+	tab := noiseTable(1 << 20) // 1M rows × 2 float64
 	b.SetBytes(int64(tab.Len() * 16))
 	var buf bytes.Buffer
 	for b.Loop() {
@@ -349,7 +351,7 @@ func BenchmarkWriteIPC(b *testing.B) {
 }
 
 func BenchmarkReadIPC(b *testing.B) {
-	tab := benchTable()
+	tab := noiseTable(1 << 20) // 1M rows × 2 float64
 	var buf bytes.Buffer
 	if err := WriteIPC(&buf, tab); err != nil {
 		b.Fatal(err)
@@ -360,16 +362,4 @@ func BenchmarkReadIPC(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// benchTable is 1M rows × 2 float64 columns of sample-like values (a deterministic LCG).
-func benchTable() *Table {
-	const n = 1 << 20
-	x := make([]float64, 2*n)
-	s := uint64(1)
-	for i := range x {
-		s = s*6364136223846793005 + 1442695040888963407
-		x[i] = float64(int64(s>>11)-(1<<52)) / (1 << 50)
-	}
-	return SamplesTable(x, 2)
 }

@@ -1,0 +1,530 @@
+package data
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Key addresses an artifact: lowercase hex (a content hash), at least 8 characters.
+type Key string
+
+// ParseKey checks s as a key, e.g. one given on the command line.
+func ParseKey(s string) (Key, error) {
+	k := Key(s)
+	return k, k.Valid()
+}
+
+// Valid reports why k cannot be a key, or nil.
+func (k Key) Valid() error {
+	if len(k) < 8 || len(k) > 128 {
+		return fmt.Errorf("artifact key %q: want 8 to 128 lowercase hex characters, have %d characters", string(k), len(k))
+	}
+	for _, c := range []byte(k) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return fmt.Errorf("artifact key %q: %q is not a lowercase hex digit", string(k), c)
+		}
+	}
+	return nil
+}
+
+// Manifest statuses.
+const (
+	StatusPending = "pending" // described, maybe running; not usable
+	StatusDone    = "done"    // every part is written and checksummed
+)
+
+// Manifest describes one artifact: enough to recompute it (stage, version, params, inputs)
+// and to check it (part checksums). It is stored as <key>.json next to the parts.
+type Manifest struct {
+	Key      Key               `json:"key"`
+	Stage    string            `json:"stage"`
+	Version  int               `json:"version"`
+	Params   json.RawMessage   `json:"params"`
+	Inputs   map[string]Key    `json:"inputs,omitempty"`
+	Status   string            `json:"status"`          // StatusPending until complete, then StatusDone
+	Parts    map[string]string `json:"parts,omitempty"` // part name → sha256 hex of its file
+	Started  time.Time         `json:"started,omitzero"`
+	Finished time.Time         `json:"finished,omitzero"`
+	Seconds  float64           `json:"seconds,omitempty"`
+	Host     string            `json:"host,omitempty"`
+	Info     map[string]string `json:"info,omitempty"` // free-form diagnostics (acceptance rate, ESS, ...)
+}
+
+func (m *Manifest) check() error {
+	if err := m.Key.Valid(); err != nil {
+		return err
+	}
+	if m.Stage == "" {
+		return fmt.Errorf("manifest %s: empty stage; every artifact names the stage that computes it", m.Key)
+	}
+	for name, k := range m.Inputs {
+		if err := k.Valid(); err != nil {
+			return fmt.Errorf("manifest %s: input %q: %w", m.Key, name, err)
+		}
+	}
+	return nil
+}
+
+// sameNode reports whether a and b describe the same computation. Two manifests under one
+// key that do not would mean the key is not a function of the description: a bug.
+func sameNode(a, b *Manifest) bool {
+	norm := func(p json.RawMessage) string {
+		var buf bytes.Buffer
+		if len(p) == 0 || json.Compact(&buf, p) != nil {
+			return string(p)
+		}
+		return buf.String()
+	}
+	if len(a.Inputs) != len(b.Inputs) {
+		return false
+	}
+	for n, k := range a.Inputs {
+		if b.Inputs[n] != k {
+			return false
+		}
+	}
+	pa, pb := norm(a.Params), norm(b.Params)
+	if pa == "" {
+		pa = "null"
+	}
+	if pb == "" {
+		pb = "null"
+	}
+	return a.Stage == b.Stage && a.Version == b.Version && pa == pb
+}
+
+// Store is a content-addressed directory of artifacts:
+// <Dir>/<first 2 hex of key>/<key>.json (manifest), <key>.arrow (part "main"),
+// <key>.<part>.arrow (other parts), <key>.lock.
+type Store struct{ Dir string }
+
+// staleTemp is how old a temp file must be before Open assumes its writer died.
+const staleTemp = time.Hour
+
+// Open creates dir if needed, checks that it is writable and deletes stale temp files.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("artifact store %s: cannot create it: %w; choose a writable directory with -cache", dir, err)
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix+"probe-*")
+	if err != nil {
+		return nil, fmt.Errorf("artifact store %s: not writable: %w; fix its permissions or choose another directory with -cache", dir, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	s := &Store{Dir: dir}
+	removeStaleTemps(dir, staleTemp)
+	if shards, err := s.shards(); err == nil {
+		for _, sh := range shards {
+			removeStaleTemps(filepath.Join(dir, sh), staleTemp)
+		}
+	}
+	return s, nil
+}
+
+// shards lists the two-hex-digit subdirectories.
+func (s *Store) shards() ([]string, error) {
+	ents, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() && len(e.Name()) == 2 && Key(e.Name()+"000000").Valid() == nil {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) shardDir(k Key) string { return filepath.Join(s.Dir, string(k[:2])) }
+
+func (s *Store) manifestPath(k Key) string {
+	return filepath.Join(s.shardDir(k), string(k)+".json")
+}
+
+func (s *Store) lockPath(k Key) string { return filepath.Join(s.shardDir(k), string(k)+".lock") }
+
+// partPath is <key>.arrow for "main", <key>.<part>.arrow otherwise.
+func (s *Store) partPath(k Key, part string) string {
+	if part == "main" {
+		return filepath.Join(s.shardDir(k), string(k)+".arrow")
+	}
+	return filepath.Join(s.shardDir(k), string(k)+"."+part+".arrow")
+}
+
+// validPart keeps part names usable as a file name component that cannot be confused
+// with the manifest, the lock or another part.
+func validPart(p string) error {
+	if p == "" || len(p) > 64 {
+		return fmt.Errorf("part name %q: want 1 to 64 characters", p)
+	}
+	for _, c := range []byte(p) {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return fmt.Errorf("part name %q: %q not allowed; use a-z, 0-9, '_' and '-'", p, c)
+		}
+	}
+	return nil
+}
+
+func (s *Store) ensureShard(k Key) error {
+	dir := s.shardDir(k)
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("artifact store: %w", err)
+	}
+	return syncDir(s.Dir)
+}
+
+// marshalManifest writes compact JSON, which keeps Params byte for byte as the caller
+// hashed them (if they were compact), so a key can be re-derived from its manifest.
+func marshalManifest(m *Manifest) ([]byte, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", m.Key, err)
+	}
+	return append(b, '\n'), nil
+}
+
+func (s *Store) writeManifest(m *Manifest) error {
+	b, err := marshalManifest(m)
+	if err != nil {
+		return err
+	}
+	_, err = writeAtomic(s.manifestPath(m.Key), func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+	return err
+}
+
+// Manifest reads the manifest of k. The error wraps os.ErrNotExist when there is none.
+func (s *Store) Manifest(k Key) (*Manifest, error) {
+	if err := k.Valid(); err != nil {
+		return nil, err
+	}
+	path := s.manifestPath(k)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("artifact %s: no manifest: %w", k, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("artifact %s: manifest %s: %w", k, path, err)
+	}
+	if m.Key != k {
+		return nil, fmt.Errorf("artifact %s: manifest %s is for key %s", k, path, m.Key)
+	}
+	return &m, nil
+}
+
+// Describe records m as a pending node so any process can run it from its key alone.
+// An existing manifest (pending or done) is left alone; it is an error if it describes a
+// different computation.
+func (s *Store) Describe(m *Manifest) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if old, err := s.Manifest(m.Key); err == nil {
+		if !sameNode(old, m) {
+			return fmt.Errorf("describe %s: the store already has this key for a different node (stage %s v%d, params %s); keys must hash stage, version, params and inputs",
+				m.Key, old.Stage, old.Version, old.Params)
+		}
+		return nil
+	}
+	if err := s.ensureShard(m.Key); err != nil {
+		return err
+	}
+	p := *m
+	p.Status, p.Parts = StatusPending, nil
+	b, err := marshalManifest(&p)
+	if err != nil {
+		return err
+	}
+	return createOnce(s.manifestPath(m.Key), b)
+}
+
+// createOnce writes path atomically unless it exists. Linking the finished temp file fails
+// when path exists, so a manifest finished meanwhile by another process is never replaced.
+func createOnce(path string, b []byte) error {
+	dir, base := filepath.Split(path)
+	f, err := os.CreateTemp(dir, tmpPrefix+base+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	switch err := os.Link(tmp, path); {
+	case err == nil:
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	default:
+		// No hard links on this file system: fall back to rename.
+		if _, serr := os.Stat(path); serr == nil {
+			return nil
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return syncDir(dir)
+}
+
+// Done reports whether k has a done manifest and all its part files exist. It does not
+// checksum them; Get and Verify do.
+func (s *Store) Done(k Key) bool {
+	m, err := s.Manifest(k)
+	if err != nil || m.Status != StatusDone || m.Parts["main"] == "" {
+		return false
+	}
+	for p := range m.Parts {
+		if validPart(p) != nil {
+			return false
+		}
+		if _, err := os.Stat(s.partPath(k, p)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Put stores the parts of artifact m.Key ("main" is required) and then its manifest with
+// Status done. The manifest is written last and is the commit marker: a crash before it
+// leaves the key not done. On success m is updated with what was written (status,
+// checksums, and Finished, Seconds, Host when they were unset).
+func (s *Store) Put(m *Manifest, parts map[string]*Table) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if parts["main"] == nil {
+		return fmt.Errorf("put %s (%s): no \"main\" part; every artifact has one", m.Key, m.Stage)
+	}
+	names := make([]string, 0, len(parts))
+	for name, t := range parts {
+		if err := validPart(name); err != nil {
+			return fmt.Errorf("put %s (%s): %w", m.Key, m.Stage, err)
+		}
+		if t == nil {
+			return fmt.Errorf("put %s (%s): part %q is nil", m.Key, m.Stage, name)
+		}
+		if err := t.Validate(); err != nil {
+			return fmt.Errorf("put %s (%s): part %q: %w", m.Key, m.Stage, name, err)
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if err := s.ensureShard(m.Key); err != nil {
+		return err
+	}
+	// Demote any earlier done manifest first, so replaced parts never sit under a done
+	// manifest with the old checksums.
+	pending := *m
+	pending.Status, pending.Parts = StatusPending, nil
+	if err := s.writeManifest(&pending); err != nil {
+		return fmt.Errorf("put %s (%s): %w", m.Key, m.Stage, err)
+	}
+	sums := make(map[string]string, len(parts))
+	for _, name := range names {
+		t := parts[name]
+		sum, err := writeAtomic(s.partPath(m.Key, name), func(w io.Writer) error { return WriteIPC(w, t) })
+		if err != nil {
+			return fmt.Errorf("put %s (%s): part %q: %w", m.Key, m.Stage, name, err)
+		}
+		sums[name] = sum
+	}
+	done := *m
+	done.Status, done.Parts = StatusDone, sums
+	if done.Finished.IsZero() {
+		done.Finished = time.Now().UTC()
+	}
+	if done.Seconds == 0 && !done.Started.IsZero() {
+		done.Seconds = done.Finished.Sub(done.Started).Seconds()
+	}
+	if done.Host == "" {
+		done.Host, _ = os.Hostname()
+	}
+	if err := s.writeManifest(&done); err != nil {
+		return fmt.Errorf("put %s (%s): %w", m.Key, m.Stage, err)
+	}
+	*m = done
+	return nil
+}
+
+// doneManifest reads k's manifest and insists it is done.
+func (s *Store) doneManifest(k Key) (*Manifest, error) {
+	m, err := s.Manifest(k)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != StatusDone {
+		return nil, fmt.Errorf("artifact %s (%s) is %s, not done; run it first", k, m.Stage, m.Status)
+	}
+	return m, nil
+}
+
+// Get reads one part of a done artifact, verifying its checksum. A part that is missing,
+// damaged or unreadable moves the whole artifact aside and returns a *CorruptError.
+func (s *Store) Get(k Key, part string) (*Table, error) {
+	m, err := s.doneManifest(k)
+	if err != nil {
+		return nil, err
+	}
+	want, ok := m.Parts[part]
+	if !ok {
+		have := make([]string, 0, len(m.Parts))
+		for p := range m.Parts {
+			have = append(have, p)
+		}
+		slices.Sort(have)
+		return nil, fmt.Errorf("artifact %s (%s) has no part %q (have %s)", k, m.Stage, part, strings.Join(have, ", "))
+	}
+	if err := validPart(part); err != nil {
+		return nil, fmt.Errorf("artifact %s: %w", k, err)
+	}
+	path := s.partPath(k, part)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, s.quarantine(k, part, path, "unreadable: "+err.Error())
+	}
+	if got := sha256hex(b); got != want {
+		return nil, s.quarantine(k, part, path, fmt.Sprintf("checksum mismatch: manifest has %.12s…, file has %.12s…", want, got))
+	}
+	t, err := ReadIPC(b)
+	if err != nil {
+		return nil, s.quarantine(k, part, path, err.Error())
+	}
+	return t, nil
+}
+
+// Verify checksums every part of a done artifact; on failure it behaves like Get.
+func (s *Store) Verify(k Key) error {
+	m, err := s.doneManifest(k)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(m.Parts))
+	for p := range m.Parts {
+		names = append(names, p)
+	}
+	slices.Sort(names)
+	for _, part := range names {
+		if err := validPart(part); err != nil {
+			return s.quarantine(k, part, s.manifestPath(k), "manifest lists a bad part: "+err.Error())
+		}
+		path := s.partPath(k, part)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return s.quarantine(k, part, path, "unreadable: "+err.Error())
+		}
+		if got, want := sha256hex(b), m.Parts[part]; got != want {
+			return s.quarantine(k, part, path, fmt.Sprintf("checksum mismatch: manifest has %.12s…, file has %.12s…", want, got))
+		}
+	}
+	return nil
+}
+
+func sha256hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// keyFiles lists the files of k in its shard (manifest, parts, lock; not temp files).
+func (s *Store) keyFiles(k Key) ([]string, error) {
+	ents, err := os.ReadDir(s.shardDir(k))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), string(k)+".") && !e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// Keys lists the keys with a done manifest, sorted. Unreadable manifests are skipped.
+func (s *Store) Keys() ([]Key, error) {
+	shards, err := s.shards()
+	if err != nil {
+		return nil, fmt.Errorf("artifact store %s: %w", s.Dir, err)
+	}
+	var keys []Key
+	for _, sh := range shards {
+		ents, err := os.ReadDir(filepath.Join(s.Dir, sh))
+		if err != nil {
+			return nil, fmt.Errorf("artifact store %s: %w", s.Dir, err)
+		}
+		for _, e := range ents {
+			name, ok := strings.CutSuffix(e.Name(), ".json")
+			k := Key(name)
+			if !ok || k.Valid() != nil || string(k[:2]) != sh {
+				continue
+			}
+			if m, err := s.Manifest(k); err == nil && m.Status == StatusDone {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+// Remove deletes all files of k, manifest first so no done manifest outlives its parts.
+// The lock file is deleted only if no one holds it, so a running computation keeps
+// excluding others.
+func (s *Store) Remove(k Key) error {
+	if err := k.Valid(); err != nil {
+		return err
+	}
+	if err := os.Remove(s.manifestPath(k)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", k, err)
+	}
+	files, err := s.keyFiles(k)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", k, err)
+	}
+	lock := filepath.Base(s.lockPath(k))
+	for _, name := range files {
+		if name == lock {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.shardDir(k), name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", k, err)
+		}
+	}
+	if slices.Contains(files, lock) {
+		if f, ok, err := tryLock(s.lockPath(k)); err == nil && ok {
+			// Deleted while held: a waiter that opened the old file notices and retries.
+			os.Remove(s.lockPath(k))
+			unlockFile(f)
+		}
+	}
+	return nil
+}
