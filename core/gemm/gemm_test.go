@@ -1,0 +1,298 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+type problem struct {
+	transA, transB bool
+	m, n, k        int
+	lda, ldb, ldc  int
+	a, b, c0       []float32
+	beta           float32
+	tol            []float64 // per element of the m×n block, see tolerance
+}
+
+// newProblem builds random operands; pad > 0 makes every leading dimension larger than
+// the stored row length.
+func newProblem(rng *rand.Rand, transA, transB bool, m, n, k, pad int, beta float32) *problem {
+	p := &problem{transA: transA, transB: transB, m: m, n: n, k: k, beta: beta}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	p.lda, p.ldb, p.ldc = ac+pad, bc+pad, n+pad
+	p.a = randSlice(rng, max(0, (ar-1)*p.lda+ac))
+	p.b = randSlice(rng, max(0, (br-1)*p.ldb+bc))
+	p.c0 = randSlice(rng, max(0, (m-1)*p.ldc+n))
+	return p
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.NormFloat64())
+	}
+	return s
+}
+
+func (p *problem) run(f func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) []float32 {
+	c := append([]float32(nil), p.c0...)
+	f(p.transA, p.transB, p.m, p.n, p.k, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
+	return c
+}
+
+func (p *problem) at(x []float32, ld int, trans bool, i, j int) float32 {
+	if trans {
+		return x[j*ld+i]
+	}
+	return x[i*ld+j]
+}
+
+// check compares got with the reference result ref element by element.
+//
+// Tolerance: any order of summing k float32 products (with or without FMA) has error at
+// most γ_k·Σ|a||b| ≤ k·u·Σ|a||b| with u = eps32/2 (Higham, §3.1); the kernels and Reference
+// each meet that bound, so they differ by at most 2·k·u·Σ|a||b| = k·eps32·Σ|a||b|. Adding
+// beta·c costs one more rounding, covered by including |c| in the sum. 4·k·eps32 leaves a
+// factor 4 of slack; it is still far below the error of a wrong index (≈ Σ|a||b|/√k).
+// Elements outside the m×n block (padding) must be untouched.
+func (p *problem) check(t *testing.T, name string, got, ref []float32) {
+	t.Helper()
+	if p.tol == nil {
+		p.tol = p.tolerance()
+	}
+	bad := 0
+	for i := 0; i < p.m; i++ {
+		for j := 0; j < p.n; j++ {
+			tol := p.tol[i*p.n+j]
+			g, r := got[i*p.ldc+j], ref[i*p.ldc+j]
+			if d := math.Abs(float64(g) - float64(r)); !(d <= tol) {
+				if bad < 5 {
+					t.Errorf("%s: C[%d,%d] = %g, reference %g (|diff| %.3g > tol %.3g)", name, i, j, g, r, d, tol)
+				}
+				bad++
+			}
+		}
+	}
+	for idx := range got {
+		if i, j := idx/p.ldc, idx%p.ldc; i >= p.m || j >= p.n {
+			if got[idx] != p.c0[idx] {
+				t.Errorf("%s: padding C[%d,%d] changed from %g to %g", name, i, j, p.c0[idx], got[idx])
+				return
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d elements out of tolerance", name, bad)
+	}
+}
+
+// tolerance: any order of summing k float32 products (with or without FMA) has error at
+// most γ_k·Σ|a||b| ≤ k·u·Σ|a||b| with u = eps32/2 (Higham, §3.1); the kernels and Reference
+// each meet that bound, so they differ by at most 2·k·u·Σ|a||b| = k·eps32·Σ|a||b|. Adding
+// beta·c costs one more rounding, covered by including |c| in the sum. 4·k·eps32 leaves a
+// factor 4 of slack; it is still far below the error of a wrong index (≈ Σ|a||b|/√k).
+func (p *problem) tolerance() []float64 {
+	const eps32 = 1.0 / (1 << 23)
+	tol := make([]float64, p.m*p.n)
+	// |op(A)|·|op(B)| by rank-1 updates: row i of the bound gets |a_iq|·|row q of op(B)|.
+	for i := 0; i < p.m; i++ {
+		row := tol[i*p.n : (i+1)*p.n]
+		for q := 0; q < p.k; q++ {
+			aq := math.Abs(float64(p.at(p.a, p.lda, p.transA, i, q)))
+			for j := range row {
+				row[j] += aq * math.Abs(float64(p.at(p.b, p.ldb, p.transB, q, j)))
+			}
+		}
+		for j := range row {
+			if p.beta != 0 {
+				row[j] += math.Abs(float64(p.c0[i*p.ldc+j]))
+			}
+			row[j] *= 4 * float64(max(p.k, 1)) * eps32
+		}
+	}
+	return tol
+}
+
+// smallBlocking shrinks the blocking so small problems exercise several k blocks, k
+// ranges, column jobs and row chunks, and always run in parallel.
+func smallBlocking(t *testing.T) {
+	saved := blk
+	blk = blocking{kc: 16, aChunk: 512, maxChunkRows: 24, bJob: 2048, parallelFlops: 0}
+	t.Cleanup(func() { blk = saved })
+}
+
+func forEachKernel(t *testing.T, f func(t *testing.T)) {
+	for _, name := range Kernels() {
+		t.Run(name, func(t *testing.T) {
+			restore, err := SetKernel(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			f(t)
+		})
+	}
+}
+
+func TestAgreesWithReference(t *testing.T) {
+	shapes := []struct{ m, n, k, pad int }{
+		{1, 1, 1, 0},
+		{7, 13, 5, 0},
+		{7, 13, 5, 3},
+		{513, 511, 257, 0},
+		{37, 70, 300, 5}, // k > kcMax: two k blocks
+		{33, 65, 1, 0},
+		{12, 32, 4, 1}, // exactly one avx512 tile
+		{5, 2, 512, 0},
+		{0, 5, 3, 0},
+		{5, 0, 3, 0},
+		{4, 6, 0, 2}, // k = 0: C = beta·C
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	type tc struct {
+		name string
+		p    *problem
+		ref  []float32
+	}
+	var cases []tc
+	for _, s := range shapes {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, beta := range []float32{0, 1} {
+					p := newProblem(rng, ta, tb, s.m, s.n, s.k, s.pad, beta)
+					name := fmt.Sprintf("%s%s_m%d_n%d_k%d_pad%d_beta%g", tn(ta), tn(tb), s.m, s.n, s.k, s.pad, beta)
+					cases = append(cases, tc{name, p, p.run(Reference)})
+				}
+			}
+		}
+	}
+	forEachKernel(t, func(t *testing.T) {
+		for _, c := range cases {
+			c.p.check(t, c.name, c.p.run(Sgemm), c.ref)
+		}
+		t.Run("small-blocking", func(t *testing.T) {
+			smallBlocking(t)
+			for _, c := range cases {
+				c.p.check(t, c.name, c.p.run(Sgemm), c.ref)
+			}
+		})
+	})
+}
+
+func tn(trans bool) string {
+	if trans {
+		return "T"
+	}
+	return "N"
+}
+
+// TestEpilogue: every element is handed to the epilogue exactly once, after its last
+// update; small blocking makes the shapes span several k ranges and column jobs.
+func TestEpilogue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	smallBlocking(t)
+	for _, s := range []struct{ m, n, k int }{{45, 77, 9}, {130, 170, 140}, {600, 100, 64}} {
+		for _, ta := range []bool{false, true} {
+			p := newProblem(rng, ta, !ta, s.m, s.n, s.k, 1, 1)
+			ref := p.run(Reference)
+			forEachKernel(t, func(t *testing.T) {
+				count := make([]int32, len(p.c0))
+				seen := append([]float32(nil), p.c0...)
+				c := append([]float32(nil), p.c0...)
+				epi := func(c []float32, ldc, i0, i1, j0, j1 int) {
+					for i := i0; i < i1; i++ {
+						for j := j0; j < j1; j++ {
+							count[i*ldc+j]++ // blocks are disjoint, so no race
+							seen[i*ldc+j] = c[i*ldc+j]
+							c[i*ldc+j] += 1
+						}
+					}
+				}
+				SgemmEpi(p.transA, p.transB, p.m, p.n, p.k, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc, epi)
+				for i := 0; i < p.m; i++ {
+					for j := 0; j < p.n; j++ {
+						x := i*p.ldc + j
+						if count[x] != 1 {
+							t.Fatalf("%v: epilogue saw C[%d,%d] %d times", s, i, j, count[x])
+						}
+						if c[x] != seen[x]+1 {
+							t.Fatalf("%v: C[%d,%d] changed after the epilogue saw it", s, i, j)
+						}
+					}
+				}
+				p.check(t, fmt.Sprint(s), seen, ref)
+			})
+		}
+	}
+}
+
+// TestDeterministic: results are bit-identical for GOMAXPROCS 1 and 2.
+func TestDeterministic(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: nothing to compare")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rng := rand.New(rand.NewPCG(5, 6))
+	forEachKernel(t, func(t *testing.T) {
+		for _, s := range []struct{ m, n, k int }{{512, 512, 512}, {515, 300, 700}, {2000, 64, 40}, {5, 512, 512}} {
+			for _, ta := range []bool{false, true} {
+				for _, tb := range []bool{false, true} {
+					p := newProblem(rng, ta, tb, s.m, s.n, s.k, 0, 1)
+					runtime.GOMAXPROCS(1)
+					one := p.run(Sgemm)
+					runtime.GOMAXPROCS(2)
+					two := p.run(Sgemm)
+					for i := range one {
+						if math.Float32bits(one[i]) != math.Float32bits(two[i]) {
+							t.Fatalf("%v %s%s: element %d differs: %g with 1 thread, %g with 2", s, tn(ta), tn(tb), i, one[i], two[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestNoAllocs: a steady-state 512³ multiply does not allocate (pack buffers and job
+// state are pooled, helpers are long-lived goroutines fed through a channel).
+func TestNoAllocs(t *testing.T) {
+	const n = 512
+	rng := rand.New(rand.NewPCG(7, 8))
+	a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
+	epi := func(c []float32, ldc, i0, i1, j0, j1 int) {}
+	for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}} {
+		f := func() { SgemmEpi(tr[0], tr[1], n, n, n, a, n, b, n, 0, c, n, epi) }
+		f()
+		if allocs := testing.AllocsPerRun(20, f); allocs != 0 {
+			t.Errorf("%s%s: %.1f allocations per call", tn(tr[0]), tn(tr[1]), allocs)
+		}
+	}
+}
+
+func TestSetKernel(t *testing.T) {
+	if _, err := SetKernel("sse1"); err == nil {
+		t.Fatal("unknown kernel accepted")
+	}
+	want := Kernels()[0]
+	if Kernel() != want {
+		t.Fatalf("active kernel %q, want the fastest available %q", Kernel(), want)
+	}
+	restore, err := SetKernel("generic")
+	if err != nil || Kernel() != "generic" {
+		t.Fatalf("SetKernel(generic): %v, active %q", err, Kernel())
+	}
+	restore()
+	if Kernel() != want {
+		t.Fatalf("restore left %q active, want %q", Kernel(), want)
+	}
+}

@@ -1,0 +1,133 @@
+package gemm
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"unsafe"
+)
+
+// microFunc multiplies a packed A micro-panel (k steps of MR values) by a packed B
+// micro-panel (k steps of NR values), both zero-padded, and writes the top-left mr×nr
+// corner of the MR×NR product to c (row stride ldc): c = tile when flags&1 == 0,
+// c += tile otherwise. Every element is one sequential float32 chain over k.
+type microFunc func(k int, a, b, c *float32, ldc, mr, nr, flags int)
+
+// packFunc packs kc steps of a panel `width` wide, of which the first w are real and the
+// rest are zeroed. Copy form: dst[p*width+x] = src[off+p*ld+x] (packed dimension
+// contiguous in src). Transposed form: dst[p*width+x] = src[off+x*ld+p].
+type packFunc func(dst, src []float32, off, ld, kc, w, width int)
+
+// kernel is one code path: a microkernel with its register-tile shape and the packers
+// that feed it.
+type kernel struct {
+	name      string
+	mr, nr    int
+	micro     microFunc
+	packCopy  packFunc
+	packTrans packFunc
+}
+
+// available lists the paths this CPU can run, fastest first; the generic path is last.
+var available []*kernel
+
+var active atomic.Pointer[kernel]
+
+func init() {
+	available = append(archKernels(), &kernel{name: "generic", mr: gMR, nr: gNR, micro: microGeneric, packCopy: packCopyGo, packTrans: packTransGo})
+	active.Store(available[0])
+}
+
+// Kernel names the active code path: "avx512", "avx2" or "generic".
+func Kernel() string { return active.Load().name }
+
+// Kernels lists the code paths usable on this machine, fastest first.
+func Kernels() []string {
+	names := make([]string, len(available))
+	for i, k := range available {
+		names[i] = k.name
+	}
+	return names
+}
+
+// SetKernel forces a code path (for tests and benchmarks) and returns a function that
+// restores the previous one. It is not meant to be called while multiplies are running.
+func SetKernel(name string) (restore func(), err error) {
+	for _, k := range available {
+		if k.name == name {
+			prev := active.Swap(k)
+			return func() { active.Store(prev) }, nil
+		}
+	}
+	return nil, fmt.Errorf("gemm: kernel %q is not available on this machine (have %s)", name, strings.Join(Kernels(), ", "))
+}
+
+// Portable path: a 4×4 register tile in scalar Go.
+const (
+	gMR = 4
+	gNR = 4
+)
+
+func microGeneric(k int, a, b, c *float32, ldc, mr, nr, flags int) {
+	as := unsafe.Slice(a, k*gMR)
+	bs := unsafe.Slice(b, k*gNR)
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
+	for p := 0; p < k; p++ {
+		ap := as[p*gMR : p*gMR+gMR : p*gMR+gMR]
+		bp := bs[p*gNR : p*gNR+gNR : p*gNR+gNR]
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	t := [gMR * gNR]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
+	for r := 0; r < mr; r++ {
+		row := cs[r*ldc : r*ldc+nr]
+		tr := t[r*gNR : r*gNR+nr]
+		if flags&1 != 0 {
+			for j := range row {
+				row[j] += tr[j]
+			}
+		} else {
+			copy(row, tr)
+		}
+	}
+}
+
+func packCopyGo(dst, src []float32, off, ld, kc, w, width int) {
+	for p := 0; p < kc; p++ {
+		d := dst[p*width : p*width+width]
+		copy(d, src[off+p*ld:off+p*ld+w])
+		clear(d[w:])
+	}
+}
+
+func packTransGo(dst, src []float32, off, ld, kc, w, width int) {
+	dst = dst[:kc*width]
+	for x := 0; x < w; x++ {
+		row := src[off+x*ld : off+x*ld+kc]
+		for p, v := range row {
+			dst[p*width+x] = v
+		}
+	}
+	if w < width {
+		for p := 0; p < kc; p++ {
+			clear(dst[p*width+w : p*width+width])
+		}
+	}
+}
