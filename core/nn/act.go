@@ -96,7 +96,9 @@ func sigmoid(z float32) float32 { return 1 / (1 + expf(-z)) }
 // scaled by 2^n through the exponent bits. The AVX-512 kernel uses the same steps.
 func expf(x float32) float32 {
 	x = min(max(x, -87), 88)
-	n := float32(math.Floor(float64(x*log2e + 0.5)))
+	// floor(x·log2e + 0.5); the +128 keeps the truncating conversion on positive numbers
+	// (math.Floor is a slow call without SSE4.1).
+	n := float32(int32(x*log2e+0.5+128) - 128)
 	r := x - n*ln2Hi - n*ln2Lo
 	z := r * r
 	p := ((((((expC6*r+expC5)*r+expC4)*r+expC3)*r+expC2)*r+expC1)*z + r) + 1

@@ -1,0 +1,114 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// paperShape is SPEC §6's conditional network for d = 2 and three sources.
+var paperShape = Config{In: 6, Out: 2, Width: 512, Depth: 4}
+
+// gemmFlops counts 2·rows·in·out per layer product.
+func gemmFlops(cfg Config, rows int) float64 {
+	f := 0.0
+	for _, s := range cfg.layerShapes() {
+		f += 2 * float64(rows) * float64(s[0]) * float64(s[1])
+	}
+	return f
+}
+
+// BenchmarkTrainIter is one training iteration (LossGrad + Adam) of the paper's network on
+// a batch of 512. GFLOP/s counts three GEMMs per layer (forward, weight and input grads).
+func BenchmarkTrainIter(b *testing.B) {
+	const rows = 512
+	r := rand.New(rand.NewPCG(1, 2))
+	m, _ := New(paperShape, r)
+	x, tg := randMat(r, rows*paperShape.In, 1), randMat(r, rows*paperShape.Out, 1)
+	grad := make([]float32, m.NumParams())
+	opt := &Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+	ws := new(Workspace)
+	m.LossGrad(ws, x, tg, rows, grad)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		m.LossGrad(ws, x, tg, rows, grad)
+		opt.Step(m.Params(), grad)
+	}
+	sec := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(sec*1e3, "ms/iter")
+	b.ReportMetric(3*gemmFlops(paperShape, rows)/sec/1e9, "GFLOP/s")
+}
+
+// BenchmarkLossGrad is the forward + backward part of BenchmarkTrainIter alone.
+func BenchmarkLossGrad(b *testing.B) {
+	const rows = 512
+	r := rand.New(rand.NewPCG(1, 2))
+	m, _ := New(paperShape, r)
+	x, tg := randMat(r, rows*paperShape.In, 1), randMat(r, rows*paperShape.Out, 1)
+	grad := make([]float32, m.NumParams())
+	ws := new(Workspace)
+	m.LossGrad(ws, x, tg, rows, grad)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		m.LossGrad(ws, x, tg, rows, grad)
+	}
+	sec := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(sec*1e3, "ms/iter")
+	b.ReportMetric(3*gemmFlops(paperShape, rows)/sec/1e9, "GFLOP/s")
+}
+
+// BenchmarkAdam is one optimizer step over the paper network's 1.58 M parameters.
+func BenchmarkAdam(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	n := paperShape.NumParams()
+	p, g := randMat(r, n, 1), randMat(r, n, 1)
+	opt := &Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+	b.SetBytes(int64(7 * 4 * n)) // reads p, g, m, v; writes p, m, v
+	for range b.N {
+		opt.Step(p, g)
+	}
+}
+
+// BenchmarkForward is inference on 60 000 rows (20 000 points × 3 sources).
+func BenchmarkForward(b *testing.B) {
+	const rows = 60000
+	r := rand.New(rand.NewPCG(1, 2))
+	m, _ := New(paperShape, r)
+	x := randMat(r, rows*paperShape.In, 1)
+	ws := new(Workspace)
+	m.Forward(ws, x, rows)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		m.Forward(ws, x, rows)
+	}
+	sec := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(gemmFlops(paperShape, rows)/sec/1e9, "GFLOP/s")
+}
+
+// BenchmarkBiasSiLU is the forward epilogue alone on one 512×512 activation matrix.
+func BenchmarkBiasSiLU(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	src, bias, d := randMat(r, 512*512, 2), randMat(r, 512, 1), make([]float32, 512*512)
+	c := make([]float32, len(src))
+	b.SetBytes(4 * 512 * 512)
+	// Every pass restarts from the same pre-activations (repeated SiLU would drift).
+	b.Run("infer", func(b *testing.B) {
+		for range b.N {
+			copy(c, src)
+			for i := 0; i < 512; i++ {
+				biasSiLU(c[i*512:(i+1)*512], bias)
+			}
+		}
+	})
+	b.Run("train", func(b *testing.B) {
+		for range b.N {
+			copy(c, src)
+			for i := 0; i < 512; i++ {
+				biasSiLUDeriv(c[i*512:(i+1)*512], bias, d[i*512:(i+1)*512])
+			}
+		}
+	})
+}

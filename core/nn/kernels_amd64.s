@@ -1,0 +1,260 @@
+#include "textflag.h"
+
+// AVX-512 row kernels for the MLP epilogues and Adam. Each processes 16 floats per step
+// and finishes with one masked step, so any length works. The math mirrors act.go and
+// adam.go step for step (with fused multiply-adds, hence last-ulp differences).
+
+DATA negzero<>+0(SB)/4, $0x80000000
+GLOBL negzero<>(SB), RODATA|NOPTR, $4
+DATA maxarg<>+0(SB)/4, $88.0
+GLOBL maxarg<>(SB), RODATA|NOPTR, $4
+DATA minarg<>+0(SB)/4, $-87.0
+GLOBL minarg<>(SB), RODATA|NOPTR, $4
+DATA log2e<>+0(SB)/4, $1.44269504088896341
+GLOBL log2e<>(SB), RODATA|NOPTR, $4
+DATA half<>+0(SB)/4, $0.5
+GLOBL half<>(SB), RODATA|NOPTR, $4
+DATA one<>+0(SB)/4, $1.0
+GLOBL one<>(SB), RODATA|NOPTR, $4
+DATA ln2hi<>+0(SB)/4, $0.693359375
+GLOBL ln2hi<>(SB), RODATA|NOPTR, $4
+DATA ln2lo<>+0(SB)/4, $-2.12194440e-4
+GLOBL ln2lo<>(SB), RODATA|NOPTR, $4
+DATA c1<>+0(SB)/4, $5.0000001201e-1
+GLOBL c1<>(SB), RODATA|NOPTR, $4
+DATA c2<>+0(SB)/4, $1.6666665459e-1
+GLOBL c2<>(SB), RODATA|NOPTR, $4
+DATA c3<>+0(SB)/4, $4.1665795894e-2
+GLOBL c3<>(SB), RODATA|NOPTR, $4
+DATA c4<>+0(SB)/4, $8.3334519073e-3
+GLOBL c4<>(SB), RODATA|NOPTR, $4
+DATA c5<>+0(SB)/4, $1.3981999507e-3
+GLOBL c5<>(SB), RODATA|NOPTR, $4
+DATA c6<>+0(SB)/4, $1.9875691500e-4
+GLOBL c6<>(SB), RODATA|NOPTR, $4
+
+// Loads the sigmoid constants into Z16..Z28.
+#define SIGMOID_CONSTS \
+	VBROADCASTSS negzero<>(SB), Z16 \
+	VBROADCASTSS maxarg<>(SB), Z17 \
+	VBROADCASTSS minarg<>(SB), Z18 \
+	VBROADCASTSS log2e<>(SB), Z19 \
+	VBROADCASTSS half<>(SB), Z20 \
+	VBROADCASTSS one<>(SB), Z21 \
+	VBROADCASTSS ln2hi<>(SB), Z22 \
+	VBROADCASTSS ln2lo<>(SB), Z23 \
+	VBROADCASTSS c1<>(SB), Z24 \
+	VBROADCASTSS c2<>(SB), Z25 \
+	VBROADCASTSS c3<>(SB), Z26 \
+	VBROADCASTSS c4<>(SB), Z27 \
+	VBROADCASTSS c5<>(SB), Z28 \
+	VBROADCASTSS c6<>(SB), Z29
+
+// SIGMOID sets Z1 = σ(Z0) = 1/(1 + exp(−Z0)); clobbers Z2..Z5.
+#define SIGMOID \
+	VXORPS Z16, Z0, Z2 \           // t = −z, clamped to [−87, 88]
+	VMINPS Z17, Z2, Z2 \
+	VMAXPS Z18, Z2, Z2 \
+	VMULPS Z19, Z2, Z3 \           // n = floor(t·log2e + 0.5)
+	VADDPS Z20, Z3, Z3 \
+	VRNDSCALEPS $1, Z3, Z3 \
+	VFNMADD231PS Z22, Z3, Z2 \     // r = t − n·ln2hi − n·ln2lo
+	VFNMADD231PS Z23, Z3, Z2 \
+	VMULPS Z2, Z2, Z4 \            // z = r²
+	VMOVAPS Z29, Z5 \              // p = ((((c6 r + c5) r + c4) r + c3) r + c2) r + c1
+	VFMADD213PS Z28, Z2, Z5 \
+	VFMADD213PS Z27, Z2, Z5 \
+	VFMADD213PS Z26, Z2, Z5 \
+	VFMADD213PS Z25, Z2, Z5 \
+	VFMADD213PS Z24, Z2, Z5 \
+	VFMADD213PS Z2, Z4, Z5 \       // p·z + r
+	VADDPS Z21, Z5, Z5 \           // + 1
+	VSCALEFPS Z3, Z5, Z5 \         // exp(t) = p·2^n
+	VADDPS Z21, Z5, Z5 \           // x = 1 + exp(t)
+	VRCP14PS Z5, Z1 \              // y ≈ 1/x to 2⁻¹⁴; one Newton step y += y(1 − xy)
+	VFNMADD213PS Z21, Z1, Z5 \     // brings it to float32 rounding
+	VFMADD132PS Z5, Z1, Z1
+
+// func biasSiLUAVX512(c, b []float32)  — c[j] = silu(c[j] + b[j]); len(b) ≥ len(c).
+TEXT ·biasSiLUAVX512(SB), NOSPLIT, $0-48
+	MOVQ c_base+0(FP), DI
+	MOVQ c_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	SIGMOID_CONSTS
+
+silu_loop:
+	CMPQ CX, $16
+	JL   silu_tail
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	SIGMOID
+	VMULPS  Z1, Z0, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     silu_loop
+
+silu_tail:
+	TESTQ CX, CX
+	JZ    silu_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z6
+	VADDPS    Z6, Z0, Z0
+	SIGMOID
+	VMULPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (DI)
+
+silu_done:
+	VZEROUPPER
+	RET
+
+// DERIV sets Z6 = σ·(1 + z·(1 − σ)) from Z0 = z, Z1 = σ.
+#define DERIV \
+	VSUBPS      Z1, Z21, Z6 \
+	VFMADD213PS Z21, Z0, Z6 \
+	VMULPS      Z1, Z6, Z6
+
+// func biasSiLUDerivAVX512(c, b, d []float32) — also d[j] = silu'(c[j] + b[j]).
+TEXT ·biasSiLUDerivAVX512(SB), NOSPLIT, $0-72
+	MOVQ c_base+0(FP), DI
+	MOVQ c_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	MOVQ d_base+48(FP), DX
+	SIGMOID_CONSTS
+
+deriv_loop:
+	CMPQ CX, $16
+	JL   deriv_tail
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	SIGMOID
+	DERIV
+	VMULPS  Z1, Z0, Z1
+	VMOVUPS Z1, (DI)
+	VMOVUPS Z6, (DX)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	SUBQ    $16, CX
+	JMP     deriv_loop
+
+deriv_tail:
+	TESTQ CX, CX
+	JZ    deriv_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z6
+	VADDPS    Z6, Z0, Z0
+	SIGMOID
+	DERIV
+	VMULPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (DI)
+	VMOVUPS   Z6, K1, (DX)
+
+deriv_done:
+	VZEROUPPER
+	RET
+
+// func mulRowAVX512(c, d []float32) — c[j] *= d[j]; len(d) ≥ len(c).
+TEXT ·mulRowAVX512(SB), NOSPLIT, $0-48
+	MOVQ c_base+0(FP), DI
+	MOVQ c_len+8(FP), CX
+	MOVQ d_base+24(FP), SI
+
+mul_loop:
+	CMPQ CX, $16
+	JL   mul_tail
+	VMOVUPS (DI), Z0
+	VMULPS  (SI), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     mul_loop
+
+mul_tail:
+	TESTQ CX, CX
+	JZ    mul_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VMULPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+mul_done:
+	VZEROUPPER
+	RET
+
+// ADAM updates p, m, v at (DI), (BX), (R8) from g at (SI) under mask K1
+// (constants: Z16 b1, Z17 c1, Z18 b2, Z19 c2, Z20 eps, Z21 step, Z22 bc2sqrt).
+#define ADAM \
+	VMOVUPS.Z (SI), K1, Z0 \          // g
+	VMOVUPS.Z (BX), K1, Z1 \          // m
+	VMOVUPS.Z (R8), K1, Z2 \          // v
+	VMULPS      Z17, Z0, Z3 \         // m = b1·m + c1·g
+	VFMADD231PS Z16, Z1, Z3 \
+	VMULPS      Z19, Z0, Z4 \         // v = b2·v + (c2·g)·g
+	VMULPS      Z0, Z4, Z4 \
+	VFMADD231PS Z18, Z2, Z4 \
+	VMOVUPS     Z3, K1, (BX) \
+	VMOVUPS     Z4, K1, (R8) \
+	VSQRTPS     Z4, Z5 \              // den = √v / bc2sqrt + eps
+	VDIVPS      Z22, Z5, Z5 \
+	VADDPS      Z20, Z5, Z5 \
+	VMULPS      Z21, Z3, Z6 \         // p −= (step·m) / den
+	VDIVPS      Z5, Z6, Z6 \
+	VMOVUPS.Z   (DI), K1, Z7 \
+	VSUBPS      Z6, Z7, Z7 \
+	VMOVUPS     Z7, K1, (DI)
+
+// func adamAVX512(p, g, m, v []float32, k *adamConsts) — all slices of len(p).
+TEXT ·adamAVX512(SB), NOSPLIT, $0-104
+	MOVQ p_base+0(FP), DI
+	MOVQ p_len+8(FP), CX
+	MOVQ g_base+24(FP), SI
+	MOVQ m_base+48(FP), BX
+	MOVQ v_base+72(FP), R8
+	MOVQ k+96(FP), AX
+	VBROADCASTSS 0(AX), Z16
+	VBROADCASTSS 4(AX), Z17
+	VBROADCASTSS 8(AX), Z18
+	VBROADCASTSS 12(AX), Z19
+	VBROADCASTSS 16(AX), Z20
+	VBROADCASTSS 20(AX), Z21
+	VBROADCASTSS 24(AX), Z22
+	KXNORW K0, K0, K1
+
+adam_loop:
+	CMPQ CX, $16
+	JL   adam_tail
+	ADAM
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, BX
+	ADDQ $64, R8
+	SUBQ $16, CX
+	JMP  adam_loop
+
+adam_tail:
+	TESTQ CX, CX
+	JZ    adam_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	ADAM
+
+adam_done:
+	VZEROUPPER
+	RET
