@@ -20,8 +20,8 @@ func cellRuns(setting, model, n string, k int, mean, sd float64, runs int) []Res
 	return rs
 }
 
-// grid builds a full synthetic sweep: f gives the mean SW2 of (model, N, K); NaN leaves it out.
-func grid(setting string, ns []string, ks []int, runs int, f func(model, n string, k int) float64) []Result {
+// sweep builds a full synthetic sweep: f gives the mean SW2 of (model, N, K); NaN leaves it out.
+func sweep(setting string, ns []string, ks []int, runs int, f func(model, n string, k int) float64) []Result {
 	var rs []Result
 	for _, k := range ks {
 		for _, m := range []string{"conditional", "separate"} {
@@ -89,7 +89,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	}
 	// Claim 1: gauss-fc-id.
 	c1 := func(mod func(m, n string, k int) (float64, bool)) []Result {
-		return grid("gauss-fc-id", specNs, testKs, 3, func(m, n string, k int) float64 {
+		return sweep("gauss-fc-id", specNs, testKs, 3, func(m, n string, k int) float64 {
 			if v, ok := mod(m, n, k); ok {
 				return v
 			}
@@ -102,7 +102,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	none := func(string, string, int) (float64, bool) { return 0, false }
 	// Claim 2: gauss-nfc-id.
 	c2 := func(analytic func(int) float64, runs int) []Result {
-		return grid("gauss-nfc-id", specNs, testKs, runs, func(m, n string, k int) float64 {
+		return sweep("gauss-nfc-id", specNs, testKs, runs, func(m, n string, k int) float64 {
 			switch n {
 			case "analytical":
 				return analytic(k)
@@ -114,7 +114,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	}
 	// Claim 3: gauss-fc-ood.
 	c3 := func(analytic func(int) float64) []Result {
-		return grid("gauss-fc-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
+		return sweep("gauss-fc-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
 			if n == "analytical" {
 				return analytic(k)
 			}
@@ -123,7 +123,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	}
 	// Claim 4: gauss-nfc-ood.
 	c4 := func(analytic func(int) float64, ks []int) []Result {
-		return grid("gauss-nfc-ood", specNs, ks, 3, func(m, n string, k int) float64 {
+		return sweep("gauss-nfc-ood", specNs, ks, 3, func(m, n string, k int) float64 {
 			if n == "analytical" {
 				return analytic(k)
 			}
@@ -132,7 +132,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	}
 	// Claim 5: gmm-id.
 	c5 := func(n1000Hurt bool) []Result {
-		return grid("gmm-id", specNs, testKs, 3, func(m, n string, k int) float64 {
+		return sweep("gmm-id", specNs, testKs, 3, func(m, n string, k int) float64 {
 			if n == "100" || (n == "1000" && n1000Hurt) {
 				return map[int]float64{1: 0.3, 4: 0.1, 16: 0.1, 64: 0.2, 256: 0.4}[k]
 			}
@@ -142,7 +142,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	// Claim 6: gmm-ood.
 	learnedOOD := map[int]float64{1: 0.3, 4: 0.2, 16: 0.25, 64: 0.4, 256: 0.6}
 	c6 := func(analytic func(int) float64) []Result {
-		return grid("gmm-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
+		return sweep("gmm-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
 			if n == "analytical" {
 				return analytic(k)
 			}
@@ -153,14 +153,14 @@ func TestClaimsAllOutcomes(t *testing.T) {
 	c7 := func(sepOffset, sepDegrade float64) []Result {
 		var rs []Result
 		for _, s := range []string{"gauss-fc-id", "gauss-nfc-id", "gauss-fc-ood", "gauss-nfc-ood", "gmm-id"} {
-			rs = append(rs, grid(s, specNs, testKs, 3, func(m, n string, k int) float64 {
+			rs = append(rs, sweep(s, specNs, testKs, 3, func(m, n string, k int) float64 {
 				if m == "separate" {
 					return 0.1 + sepOffset
 				}
 				return 0.1
 			})...)
 		}
-		rs = append(rs, grid("gmm-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
+		rs = append(rs, sweep("gmm-ood", specNs, testKs, 3, func(m, n string, k int) float64 {
 			if k < 4 {
 				return 0.3
 			}
@@ -239,7 +239,7 @@ func TestClaimsAllOutcomes(t *testing.T) {
 }
 
 func TestClaimsNeedsDeclaredProfile(t *testing.T) {
-	rs := grid("gauss-fc-id", []string{"1000"}, []int{1, 4}, 1, func(string, string, int) float64 { return 0.04 })
+	rs := sweep("gauss-fc-id", []string{"1000"}, []int{1, 4}, 1, func(string, string, int) float64 { return 0.04 })
 	st := &Study{Profile: "smoke", Results: rs, Profiles: []ProfileInfo{
 		{Name: "smoke", Ns: []string{"1000"}, Ks: []int{1, 4}, Runs: 1},
 		{Name: "default", Ns: specNs, Ks: testKs, Runs: 5},
@@ -256,7 +256,7 @@ func TestClaimsNeedsDeclaredProfile(t *testing.T) {
 
 // The "accurate" threshold scales with the ground truth: 0.3 is accurate for a target of std 10.
 func TestClaimsThresholdUsesTruthScale(t *testing.T) {
-	rs := grid("gauss-fc-id", specNs, testKs, 3, func(m, n string, k int) float64 {
+	rs := sweep("gauss-fc-id", specNs, testKs, 3, func(m, n string, k int) float64 {
 		if n == "100" {
 			return increasing(0.3)(k)
 		}

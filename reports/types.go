@@ -1,6 +1,15 @@
-// Package reports turns a computed study into its report: long-format results (CSV, Arrow),
-// tables in the paper's layout (Markdown, HTML, LaTeX), figures (PNG, SVG), the claims check,
-// report.md and a self-contained index.html. It does no numerics beyond aggregation.
+// Package reports turns a computed study into its report. It does no numerics beyond
+// aggregation over runs. Render writes, under the output directory:
+//
+//	results.csv, results.arrow                 one row per Result (long format)
+//	tables/<setting>-<model>-<metric>.{md,html,tex}   rows K, columns N, mean ± std
+//	figures/<setting>-sources.{png,svg}        true vs learned samples per source
+//	figures/<setting>-<model>-grid.{png,svg}   composed samples, rows N, columns K
+//	figures/<setting>-sw2.{png,svg}            SW2 against K per (model, N)
+//	figures/<setting>-loss.{png,svg}           training loss (only if the setting has curves)
+//	report.md, index.html                      the report; index.html is self-contained
+//
+// The claims of the paper are checked by CheckClaims (claims.go), never written by hand.
 package reports
 
 // Points is a row-major n×D sample set.
