@@ -52,6 +52,8 @@ var ClaimTexts = [8]string{
 	"Theorems 1–3 hold numerically (Σw formula; naive ODE gives Π Σa^{w_a}; g ≡ 0 for factorized conditionals).",
 }
 
+// commonRule is appended to every rule of claims 1–7 so a Verdict reads on its own; the
+// report prints it once (RuleDefinitions) and strips it from each claim.
 const commonRule = "Metric SW2, conditional model unless stated. Cells are mean over runs; " +
 	"a difference is significant when it exceeds 2·SE, SE = sqrt(sd1²/n1 + sd2²/n2). " +
 	"Kmax is the largest K computed (must be ≥ 16). 'improves' = mean at Kmax below K=1 by more than 2·SE; " +
@@ -59,6 +61,9 @@ const commonRule = "Metric SW2, conditional model unless stated. Cells are mean 
 	"'accurate at K=1' = K=1 within 2·SE of the column's best K, or below 0.06·scale " +
 	"(scale = RMS std of the ground truth; 0.06·scale is ~4 sd above the finite-sample SW2 floor of 0.034·scale). " +
 	"Parts combine as: any part false → CONTRADICTED; else any part lacking cells (absent, or runs < 2) → INCONCLUSIVE; else SUPPORTED."
+
+// RuleDefinitions are the terms the rules of claims 1–7 use.
+const RuleDefinitions = commonRule
 
 var claimRules = [8]string{
 	"gauss-fc-id. (a) accurate at K=1 for N=10000 and analytic; (b) no gain for every N and analytic; (c) hurts for N=100.",
@@ -96,7 +101,7 @@ func triOf(b bool) tri {
 	return no
 }
 
-func (t tri) String() string { return [...]string{"yes", "NO", "n/a"}[t] }
+func (t tri) String() string { return [...]string{"yes", "NO", "undecided"}[t] }
 
 // all is Kleene conjunction: a false part decides; otherwise a missing part leaves it open.
 func all(ts ...tri) tri {
@@ -495,7 +500,11 @@ func (c *checker) gmmOOD(s string) tri {
 				steps = no
 			}
 		}
-		c.logf("%s analytic: no step worse by more than 2SE: %s", s, steps)
+		if len(ks) > 1 {
+			c.logf("%s analytic: no step to a larger K worse by more than 2SE: %s", s, steps)
+		} else {
+			steps = unknown
+		}
 		return all(imp, steps)
 	}
 	return all(
@@ -569,8 +578,10 @@ func (c *checker) claim7() tri {
 		sort.Float64s(ratios)
 		med = ratios[len(ratios)/2]
 	}
-	c.logf("non-gmm-ood settings: %d matched cells; separate significantly worse in %d, better in %d; median ratio separate/conditional %.3g",
-		total, worse, better, med)
+	if total > 0 {
+		c.logf("non-gmm-ood settings: %d matched cells; separate significantly worse in %d, better in %d; median ratio separate/conditional %.3g",
+			total, worse, better, med)
+	}
 	// A majority vote, not a conjunction: missing cells could tip it, so they leave it open.
 	if partA == yes {
 		partA = triOf(worse > better)

@@ -238,8 +238,11 @@ func layer(p *plot.Plot, xy plotter.XYs, b box, d int, c color.NRGBA, r vg.Lengt
 }
 
 func offAxes(frac float64) string {
-	if frac < 0.005 {
+	switch {
+	case frac == 0:
 		return ""
+	case frac < 0.01:
+		return " (<1% off axes)"
 	}
 	return fmt.Sprintf(" (%.0f%% off axes)", 100*frac)
 }

@@ -206,4 +206,7 @@ func (t resultTable) CellMD(c tableCell) string {
 	return s
 }
 
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;")
+
+// mdEscape keeps text from breaking a table row or being read as an HTML tag.
+func mdEscape(s string) string { return mdEscaper.Replace(s) }

@@ -67,6 +67,9 @@ var funcs = map[string]any{
 	"texEscape": texEscape,
 	"num":       num,
 	"join":      strings.Join,
+	// specificRule drops the shared definitions, which the report prints once.
+	"specificRule": func(r string) string { return strings.TrimSuffix(r, " "+commonRule) },
+	"definitions":  func() string { return RuleDefinitions },
 }
 
 type templates struct {
