@@ -157,7 +157,7 @@ func label(model, n string) string {
 }
 
 // get returns a usable cell (≥ 2 finite runs) or records it as missing.
-func (c *checker) get(setting, model, n string, k int) (Cell, bool) {
+func (c *checker) get(setting, model, n string, k int) (cellStat, bool) {
 	cell, ok := c.a.lookup(setting, model, n, k, claimMetric)
 	if !ok || cell.N < 2 {
 		c.missing = append(c.missing, need{setting, modelFor(model, n), n, k})
@@ -180,11 +180,11 @@ func (c *checker) kmax(setting string) (int, bool) {
 	return ks[len(ks)-1], true
 }
 
-func sig(a, b Cell) (d, se float64) {
+func sig(a, b cellStat) (d, se float64) {
 	return a.Mean - b.Mean, math.Sqrt(a.SD*a.SD/float64(a.N) + b.SD*b.SD/float64(b.N))
 }
 
-func fmtCell(c Cell) string {
+func fmtCell(c cellStat) string {
 	return fmt.Sprintf("%.4g±%.2g (n=%d)", c.Mean, c.SD, c.N)
 }
 
@@ -251,8 +251,8 @@ func (c *checker) kmaxVsK1(setting, model, n string, want string) tri {
 }
 
 // best is the lowest-mean usable cell among the given Ks (only present cells count).
-func (c *checker) best(setting, model, n string, ks []int) (Cell, int, bool) {
-	var bc Cell
+func (c *checker) best(setting, model, n string, ks []int) (cellStat, int, bool) {
+	var bc cellStat
 	bk, found := 0, false
 	for _, k := range ks {
 		cell, ok := c.a.lookup(setting, model, n, k, claimMetric)
@@ -595,7 +595,7 @@ func (c *checker) claim7() tri {
 		var less, more int
 		complete := true
 		for _, n := range specNs {
-			var cells [4]Cell
+			var cells [4]cellStat
 			okAll := true
 			for i, mk := range []struct {
 				m string

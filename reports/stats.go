@@ -6,17 +6,17 @@ import (
 	"strconv"
 )
 
-// Cell is the summary of one (setting, model, N, K, metric) over runs. Non-finite values (a
+// cellStat is the summary of one (setting, model, N, K, metric) over runs. Non-finite values (a
 // diverged sampler) are counted in NonFinite and kept out of Mean and SD, so one blow-up does not
 // turn a whole cell into NaN while still being visible.
-type Cell struct {
+type cellStat struct {
 	Mean, SD  float64 // SD uses n−1; NaN when N < 2
 	N         int     // finite runs
 	NonFinite int
 }
 
 // SE is the standard error of the mean.
-func (c Cell) SE() float64 {
+func (c cellStat) SE() float64 {
 	if c.N < 2 {
 		return math.NaN()
 	}
@@ -29,7 +29,7 @@ type cellKey struct {
 	Metric            string
 }
 
-type agg map[cellKey]Cell
+type agg map[cellKey]cellStat
 
 func aggregate(rs []Result) agg {
 	vals := map[cellKey][]float64{}
@@ -47,7 +47,7 @@ func aggregate(rs []Result) agg {
 	}
 	a := agg{}
 	for k, v := range vals {
-		c := Cell{N: len(v), NonFinite: bad[k], Mean: math.NaN(), SD: math.NaN()}
+		c := cellStat{N: len(v), NonFinite: bad[k], Mean: math.NaN(), SD: math.NaN()}
 		if len(v) > 0 {
 			s := 0.0
 			for _, x := range v {
@@ -68,7 +68,7 @@ func aggregate(rs []Result) agg {
 }
 
 // lookup maps a table column to its cell: the "analytical" column comes from Model "analytic".
-func (a agg) lookup(setting, model, n string, k int, metric string) (Cell, bool) {
+func (a agg) lookup(setting, model, n string, k int, metric string) (cellStat, bool) {
 	if n == "analytical" {
 		model = "analytic"
 	}
