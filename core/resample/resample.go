@@ -26,7 +26,15 @@ func SystematicInto(idx []int, logw []float64, u float64, scratch []float64) {
 		panic("resample: no weights to resample from")
 	}
 	w := scratch[:len(logw)]
-	total := Weights(logw, w)
+	SystematicFromWeights(idx, w, Weights(logw, w), u)
+}
+
+// SystematicFromWeights is systematic resampling from non-negative weights w with sum
+// total > 0, as written by Weights; callers that also need the ESS compute them once.
+func SystematicFromWeights(idx []int, w []float64, total, u float64) {
+	if len(idx) == 0 {
+		return
+	}
 	// The last index with positive weight: rounding can push the final position to the
 	// total, and it must not land on a zero-weight particle.
 	last := len(w) - 1
@@ -110,7 +118,11 @@ func ESSInto(logw, scratch []float64) float64 {
 }
 
 func essInto(logw, w []float64) float64 {
-	total := Weights(logw, w)
+	return ESSFromWeights(w, Weights(logw, w))
+}
+
+// ESSFromWeights is (Σw)²/Σw² for weights w with sum total, as written by Weights.
+func ESSFromWeights(w []float64, total float64) float64 {
 	sq := 0.0
 	for _, x := range w {
 		sq += x * x
