@@ -2,89 +2,103 @@ package nn
 
 import "math"
 
-// Row kernels of the fused epilogues. Each works on one row segment: c is a piece of a
-// GEMM output, b the matching bias entries, d the matching entries of the stored
-// activation derivative. The pure-Go versions below are the reference; act_amd64.go may
-// replace the SiLU ones with AVX-512 kernels that agree to a few float32 ulps.
+// Block kernels of the fused epilogues. Each works on a rows×cols block of a GEMM output
+// starting at c[0] with row stride ldc; b holds the bias entries of the block's columns and
+// d the matching block of stored activation derivatives (row stride ldd). The pure-Go
+// versions are the reference; kernels_amd64.go replaces them with AVX-512 kernels (one call
+// per block, not per row) that agree to a few float32 ulps.
 var (
-	biasSiLU      = biasSiLUGo
-	biasSiLUDeriv = biasSiLUDerivGo
-	mulRow        = mulRowGo
+	biasSiLUBlock      = biasSiLUBlockGo
+	biasSiLUDerivBlock = biasSiLUDerivBlockGo
+	mulBlock           = mulBlockGo
 )
 
-// biasAct sets c[j] = act(c[j] + b[j]).
-func biasAct(a activation, c, b []float32) {
-	switch a {
-	case actSiLU:
-		biasSiLU(c, b)
-	case actReLU:
-		b = b[:len(c)]
-		for j, v := range c {
-			c[j] = max(v+b[j], 0)
-		}
-	case actTanh:
-		b = b[:len(c)]
-		for j, v := range c {
-			c[j] = float32(math.Tanh(float64(v + b[j])))
-		}
+// biasActBlock sets c = act(c + b) on the block.
+func biasActBlock(a activation, c []float32, ldc int, b []float32, rows, cols int) {
+	if a == actSiLU {
+		biasSiLUBlock(c, ldc, b, rows, cols)
+		return
 	}
-}
-
-// biasActDeriv is biasAct that also stores act'(c[j] + b[j]) in d[j] for the backward pass.
-func biasActDeriv(a activation, c, b, d []float32) {
-	switch a {
-	case actSiLU:
-		biasSiLUDeriv(c, b, d)
-	case actReLU:
-		b, d = b[:len(c)], d[:len(c)]
-		for j, v := range c {
+	b = b[:cols]
+	for i := 0; i < rows; i++ {
+		row := c[i*ldc : i*ldc+cols]
+		for j, v := range row {
 			z := v + b[j]
-			if z > 0 {
-				c[j], d[j] = z, 1
+			if a == actReLU {
+				row[j] = max(z, 0)
 			} else {
-				c[j], d[j] = 0, 0
+				row[j] = float32(math.Tanh(float64(z)))
 			}
 		}
-	case actTanh:
-		b, d = b[:len(c)], d[:len(c)]
-		for j, v := range c {
-			t := float32(math.Tanh(float64(v + b[j])))
-			c[j], d[j] = t, 1-t*t
+	}
+}
+
+// biasActDerivBlock is biasActBlock that also stores act'(c + b) in d for the backward pass.
+func biasActDerivBlock(a activation, c []float32, ldc int, b, d []float32, ldd, rows, cols int) {
+	if a == actSiLU {
+		biasSiLUDerivBlock(c, ldc, b, d, ldd, rows, cols)
+		return
+	}
+	b = b[:cols]
+	for i := 0; i < rows; i++ {
+		row, dr := c[i*ldc:i*ldc+cols], d[i*ldd:i*ldd+cols]
+		for j, v := range row {
+			z := v + b[j]
+			switch {
+			case a == actTanh:
+				t := float32(math.Tanh(float64(z)))
+				row[j], dr[j] = t, 1-t*t
+			case z > 0:
+				row[j], dr[j] = z, 1
+			default:
+				row[j], dr[j] = 0, 0
+			}
 		}
 	}
 }
 
-// addBias sets c[j] += b[j] (the linear output layer).
-func addBias(c, b []float32) {
-	b = b[:len(c)]
-	for j := range c {
-		c[j] += b[j]
+// addBiasBlock sets c += b on the block (the linear output layer).
+func addBiasBlock(c []float32, ldc int, b []float32, rows, cols int) {
+	b = b[:cols]
+	for i := 0; i < rows; i++ {
+		row := c[i*ldc : i*ldc+cols]
+		for j := range row {
+			row[j] += b[j]
+		}
 	}
 }
 
-func biasSiLUGo(c, b []float32) {
-	b = b[:len(c)]
-	for j, v := range c {
-		z := v + b[j]
-		c[j] = z * sigmoid(z)
+func biasSiLUBlockGo(c []float32, ldc int, b []float32, rows, cols int) {
+	b = b[:cols]
+	for i := 0; i < rows; i++ {
+		row := c[i*ldc : i*ldc+cols]
+		for j, v := range row {
+			z := v + b[j]
+			row[j] = z * sigmoid(z)
+		}
 	}
 }
 
 // SiLU'(z) = σ(z)·(1 + z·(1 − σ(z))).
-func biasSiLUDerivGo(c, b, d []float32) {
-	b, d = b[:len(c)], d[:len(c)]
-	for j, v := range c {
-		z := v + b[j]
-		s := sigmoid(z)
-		c[j] = z * s
-		d[j] = s * (1 + z*(1-s))
+func biasSiLUDerivBlockGo(c []float32, ldc int, b, d []float32, ldd, rows, cols int) {
+	b = b[:cols]
+	for i := 0; i < rows; i++ {
+		row, dr := c[i*ldc:i*ldc+cols], d[i*ldd:i*ldd+cols]
+		for j, v := range row {
+			z := v + b[j]
+			s := sigmoid(z)
+			row[j] = z * s
+			dr[j] = s * (1 + z*(1-s))
+		}
 	}
 }
 
-func mulRowGo(c, d []float32) {
-	d = d[:len(c)]
-	for j := range c {
-		c[j] *= d[j]
+func mulBlockGo(c []float32, ldc int, d []float32, ldd, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		row, dr := c[i*ldc:i*ldc+cols], d[i*ldd:i*ldd+cols]
+		for j := range row {
+			row[j] *= dr[j]
+		}
 	}
 }
 

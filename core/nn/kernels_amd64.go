@@ -1,18 +1,23 @@
 package nn
 
-import "golang.org/x/sys/cpu"
+import (
+	"fmt"
+
+	"golang.org/x/sys/cpu"
+)
 
 // The AVX-512 kernels of kernels_amd64.s replace the pure-Go ones when the CPU (and OS)
-// support AVX-512F. Wrappers check lengths so the assembly can trust them.
+// support AVX-512F. The assembly does not bounds-check, so the wrappers check the block
+// fits its slices before passing pointers.
 
 //go:noescape
-func biasSiLUAVX512(c, b []float32)
+func biasSiLUBlockAVX512(c *float32, ldc int, b *float32, rows, cols int)
 
 //go:noescape
-func biasSiLUDerivAVX512(c, b, d []float32)
+func biasSiLUDerivBlockAVX512(c *float32, ldc int, b, d *float32, ldd, rows, cols int)
 
 //go:noescape
-func mulRowAVX512(c, d []float32)
+func mulBlockAVX512(c *float32, ldc int, d *float32, ldd, rows, cols int)
 
 //go:noescape
 func adamAVX512(p, g, m, v []float32, k *adamConsts)
@@ -21,16 +26,49 @@ var haveAVX512 = cpu.X86.HasAVX512F
 
 func init() {
 	if haveAVX512 {
-		useAVX512()
+		biasSiLUBlock = biasSiLUBlockFast
+		biasSiLUDerivBlock = biasSiLUDerivBlockFast
+		mulBlock = mulBlockFast
+		adamUpdate = adamFast
 	}
 }
 
-func useAVX512() {
-	biasSiLU = func(c, b []float32) { biasSiLUAVX512(c, b[:len(c)]) }
-	biasSiLUDeriv = func(c, b, d []float32) { biasSiLUDerivAVX512(c, b[:len(c)], d[:len(c)]) }
-	mulRow = func(c, d []float32) { mulRowAVX512(c, d[:len(c)]) }
-	adamUpdate = func(p, g, m, v []float32, k *adamConsts) {
-		n := len(p)
-		adamAVX512(p, g[:n], m[:n], v[:n], k)
+// fits panics unless a rows×cols block with row stride ld fits in s.
+func fits(s []float32, ld, rows, cols int) {
+	if cols > ld || len(s) < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("nn: %d×%d block with stride %d does not fit %d floats", rows, cols, ld, len(s)))
 	}
+}
+
+func biasSiLUBlockFast(c []float32, ldc int, b []float32, rows, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	fits(c, ldc, rows, cols)
+	fits(b, cols, 1, cols)
+	biasSiLUBlockAVX512(&c[0], ldc, &b[0], rows, cols)
+}
+
+func biasSiLUDerivBlockFast(c []float32, ldc int, b, d []float32, ldd, rows, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	fits(c, ldc, rows, cols)
+	fits(d, ldd, rows, cols)
+	fits(b, cols, 1, cols)
+	biasSiLUDerivBlockAVX512(&c[0], ldc, &b[0], &d[0], ldd, rows, cols)
+}
+
+func mulBlockFast(c []float32, ldc int, d []float32, ldd, rows, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	fits(c, ldc, rows, cols)
+	fits(d, ldd, rows, cols)
+	mulBlockAVX512(&c[0], ldc, &d[0], ldd, rows, cols)
+}
+
+func adamFast(p, g, m, v []float32, k *adamConsts) {
+	n := len(p)
+	adamAVX512(p, g[:n], m[:n], v[:n], k)
 }

@@ -1,7 +1,7 @@
 #include "textflag.h"
 
 // AVX-512 row kernels for the MLP epilogues and Adam. Each processes 16 floats per step
-// and finishes with one masked step, so any length works. The math mirrors act.go and
+// and finishes each row with one masked step, so any shape works. The math mirrors act.go and
 // adam.go step for step (with fused multiply-adds, hence last-ulp differences).
 
 DATA negzero<>+0(SB)/4, $0x80000000
@@ -75,39 +75,60 @@ GLOBL c6<>(SB), RODATA|NOPTR, $4
 	VFNMADD213PS Z21, Z1, Z5 \     // brings it to float32 rounding
 	VFMADD132PS Z5, Z1, Z1
 
-// func biasSiLUAVX512(c, b []float32)  — c[j] = silu(c[j] + b[j]); len(b) ≥ len(c).
-TEXT ·biasSiLUAVX512(SB), NOSPLIT, $0-48
-	MOVQ c_base+0(FP), DI
-	MOVQ c_len+8(FP), CX
-	MOVQ b_base+24(FP), SI
-	SIGMOID_CONSTS
+// MASK sets K1 to the low (cols mod 16) lanes, using AX and CX.
+#define MASK(cols) \
+	MOVQ  cols, CX \
+	ANDQ  $15, CX \
+	MOVL  $1, AX \
+	SHLL  CX, AX \
+	DECL  AX \
+	KMOVW AX, K1
 
-silu_loop:
-	CMPQ CX, $16
+// func biasSiLUBlockAVX512(c *float32, ldc int, b *float32, rows, cols int)
+// c[i*ldc+j] = silu(c[i*ldc+j] + b[j]) for i < rows, j < cols.
+TEXT ·biasSiLUBlockAVX512(SB), NOSPLIT, $0-40
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+24(FP), R10
+	MOVQ cols+32(FP), R11
+	SIGMOID_CONSTS
+	MASK(R11)
+
+silu_row:
+	TESTQ R10, R10
+	JZ    silu_done
+	MOVQ  DI, R12
+	MOVQ  b+16(FP), SI
+	MOVQ  R11, BX
+
+silu_col:
+	CMPQ BX, $16
 	JL   silu_tail
-	VMOVUPS (DI), Z0
+	VMOVUPS (R12), Z0
 	VADDPS  (SI), Z0, Z0
 	SIGMOID
 	VMULPS  Z1, Z0, Z1
-	VMOVUPS Z1, (DI)
-	ADDQ    $64, DI
+	VMOVUPS Z1, (R12)
+	ADDQ    $64, R12
 	ADDQ    $64, SI
-	SUBQ    $16, CX
-	JMP     silu_loop
+	SUBQ    $16, BX
+	JMP     silu_col
 
 silu_tail:
-	TESTQ CX, CX
-	JZ    silu_done
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	VMOVUPS.Z (DI), K1, Z0
+	TESTQ BX, BX
+	JZ    silu_next
+	VMOVUPS.Z (R12), K1, Z0
 	VMOVUPS.Z (SI), K1, Z6
 	VADDPS    Z6, Z0, Z0
 	SIGMOID
 	VMULPS    Z1, Z0, Z1
-	VMOVUPS   Z1, K1, (DI)
+	VMOVUPS   Z1, K1, (R12)
+
+silu_next:
+	ADDQ R8, DI
+	DECQ R10
+	JMP  silu_row
 
 silu_done:
 	VZEROUPPER
@@ -119,78 +140,110 @@ silu_done:
 	VFMADD213PS Z21, Z0, Z6 \
 	VMULPS      Z1, Z6, Z6
 
-// func biasSiLUDerivAVX512(c, b, d []float32) — also d[j] = silu'(c[j] + b[j]).
-TEXT ·biasSiLUDerivAVX512(SB), NOSPLIT, $0-72
-	MOVQ c_base+0(FP), DI
-	MOVQ c_len+8(FP), CX
-	MOVQ b_base+24(FP), SI
-	MOVQ d_base+48(FP), DX
+// func biasSiLUDerivBlockAVX512(c *float32, ldc int, b, d *float32, ldd, rows, cols int)
+// as biasSiLUBlockAVX512, and d[i*ldd+j] = silu'(c[i*ldc+j] + b[j]).
+TEXT ·biasSiLUDerivBlockAVX512(SB), NOSPLIT, $0-56
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $2, R8
+	MOVQ d+24(FP), DX
+	MOVQ ldd+32(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+40(FP), R10
+	MOVQ cols+48(FP), R11
 	SIGMOID_CONSTS
+	MASK(R11)
 
-deriv_loop:
-	CMPQ CX, $16
+deriv_row:
+	TESTQ R10, R10
+	JZ    deriv_done
+	MOVQ  DI, R12
+	MOVQ  DX, R13
+	MOVQ  b+16(FP), SI
+	MOVQ  R11, BX
+
+deriv_col:
+	CMPQ BX, $16
 	JL   deriv_tail
-	VMOVUPS (DI), Z0
+	VMOVUPS (R12), Z0
 	VADDPS  (SI), Z0, Z0
 	SIGMOID
 	DERIV
 	VMULPS  Z1, Z0, Z1
-	VMOVUPS Z1, (DI)
-	VMOVUPS Z6, (DX)
-	ADDQ    $64, DI
+	VMOVUPS Z1, (R12)
+	VMOVUPS Z6, (R13)
+	ADDQ    $64, R12
+	ADDQ    $64, R13
 	ADDQ    $64, SI
-	ADDQ    $64, DX
-	SUBQ    $16, CX
-	JMP     deriv_loop
+	SUBQ    $16, BX
+	JMP     deriv_col
 
 deriv_tail:
-	TESTQ CX, CX
-	JZ    deriv_done
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	VMOVUPS.Z (DI), K1, Z0
+	TESTQ BX, BX
+	JZ    deriv_next
+	VMOVUPS.Z (R12), K1, Z0
 	VMOVUPS.Z (SI), K1, Z6
 	VADDPS    Z6, Z0, Z0
 	SIGMOID
 	DERIV
 	VMULPS    Z1, Z0, Z1
-	VMOVUPS   Z1, K1, (DI)
-	VMOVUPS   Z6, K1, (DX)
+	VMOVUPS   Z1, K1, (R12)
+	VMOVUPS   Z6, K1, (R13)
+
+deriv_next:
+	ADDQ R8, DI
+	ADDQ R9, DX
+	DECQ R10
+	JMP  deriv_row
 
 deriv_done:
 	VZEROUPPER
 	RET
 
-// func mulRowAVX512(c, d []float32) — c[j] *= d[j]; len(d) ≥ len(c).
-TEXT ·mulRowAVX512(SB), NOSPLIT, $0-48
-	MOVQ c_base+0(FP), DI
-	MOVQ c_len+8(FP), CX
-	MOVQ d_base+24(FP), SI
+// func mulBlockAVX512(c *float32, ldc int, d *float32, ldd, rows, cols int)
+// c[i*ldc+j] *= d[i*ldd+j].
+TEXT ·mulBlockAVX512(SB), NOSPLIT, $0-48
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $2, R8
+	MOVQ d+16(FP), DX
+	MOVQ ldd+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), R10
+	MOVQ cols+40(FP), R11
+	MASK(R11)
 
-mul_loop:
-	CMPQ CX, $16
+mul_row:
+	TESTQ R10, R10
+	JZ    mul_done
+	MOVQ  DI, R12
+	MOVQ  DX, R13
+	MOVQ  R11, BX
+
+mul_col:
+	CMPQ BX, $16
 	JL   mul_tail
-	VMOVUPS (DI), Z0
-	VMULPS  (SI), Z0, Z0
-	VMOVUPS Z0, (DI)
-	ADDQ    $64, DI
-	ADDQ    $64, SI
-	SUBQ    $16, CX
-	JMP     mul_loop
+	VMOVUPS (R12), Z0
+	VMULPS  (R13), Z0, Z0
+	VMOVUPS Z0, (R12)
+	ADDQ    $64, R12
+	ADDQ    $64, R13
+	SUBQ    $16, BX
+	JMP     mul_col
 
 mul_tail:
-	TESTQ CX, CX
-	JZ    mul_done
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	VMOVUPS.Z (DI), K1, Z0
-	VMOVUPS.Z (SI), K1, Z1
+	TESTQ BX, BX
+	JZ    mul_next
+	VMOVUPS.Z (R12), K1, Z0
+	VMOVUPS.Z (R13), K1, Z1
 	VMULPS    Z1, Z0, Z0
-	VMOVUPS   Z0, K1, (DI)
+	VMOVUPS   Z0, K1, (R12)
+
+mul_next:
+	ADDQ R8, DI
+	ADDQ R9, DX
+	DECQ R10
+	JMP  mul_row
 
 mul_done:
 	VZEROUPPER

@@ -21,12 +21,13 @@ func kernelInputs(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-// TestAVX512KernelsAgree compares the AVX-512 kernels with the pure-Go ones (and SiLU with
-// float64 math) on every tail length. Both compute exp to ~1–2 ulp and differ only in
-// fused vs separate roundings, so they agree to a few ulp: 5e-7 relative, plus 1e-6
-// absolute for SiLU' whose value passes through zero by cancellation near z = −1.28.
-// Below z = −87 the exp argument is clamped, so SiLU returns z·6e-39 instead of ~0:
-// an absolute error under 1e-35, allowed.
+// TestAVX512KernelsAgree compares the AVX-512 block kernels with the pure-Go ones (and
+// SiLU with float64 math) on blocks of every tail width, inside larger strided matrices
+// whose other cells must stay untouched. Both compute exp to ~1–2 ulp and differ only in
+// fused vs separate roundings and the reciprocal (Newton-refined), so they agree to a few
+// ulp: 5e-7 relative, plus 1e-6 absolute for SiLU' whose value passes through zero by
+// cancellation near z = −1.28. Below z = −87 the exp argument is clamped, so SiLU returns
+// z·6e-39 instead of ~0: an absolute error under 1e-35, allowed.
 func TestAVX512KernelsAgree(t *testing.T) {
 	if !haveAVX512 {
 		t.Skip("no AVX-512 on this CPU")
@@ -35,44 +36,52 @@ func TestAVX512KernelsAgree(t *testing.T) {
 		return math.Abs(float64(a-b)) <= 5e-7*math.Abs(float64(b))+float64(abs)
 	}
 	r := rand.New(rand.NewPCG(1, 1))
-	for n := 0; n <= 70; n++ {
-		z, bias := kernelInputs(r, n), make([]float32, n)
+	const rows, ld, lde = 3, 80, 83 // block rows, stride of c, stride of d
+	for cols := 0; cols <= 70; cols++ {
+		z := kernelInputs(r, rows*ld)
+		bias := make([]float32, cols)
 		for j := range bias {
 			bias[j] = float32(0.1 * r.NormFloat64())
 		}
-		// Guard cells after the row must survive the masked tail.
-		c1 := append(append([]float32(nil), z...), 7)
-		c2 := append(append([]float32(nil), z...), 7)
-		d1, d2 := make([]float32, n+1), make([]float32, n+1)
-		d1[n], d2[n] = 7, 7
-		biasSiLUDerivAVX512(c1[:n], bias, d1[:n])
-		biasSiLUDerivGo(c2[:n], bias, d2[:n])
-		c3 := append(append([]float32(nil), z...), 7)
-		biasSiLUAVX512(c3[:n], bias)
-		if c1[n] != 7 || d1[n] != 7 || c3[n] != 7 {
-			t.Fatalf("n=%d: kernel wrote past the row", n)
-		}
-		for j := 0; j < n; j++ {
-			zz := float64(z[j] + bias[j])
-			exact := zz / (1 + math.Exp(-zz))
-			if !close(c1[j], c2[j], 1e-37) || c3[j] != c1[j] || math.Abs(float64(c1[j])-exact) > 5e-7*math.Abs(exact)+1e-35 {
-				t.Errorf("silu(%v): avx512 %v / %v, go %v, float64 %v", zz, c1[j], c3[j], c2[j], exact)
+		const guard = 7
+		fresh := func(n int) []float32 {
+			s := make([]float32, n)
+			for i := range s {
+				s[i] = guard
 			}
-			if !close(d1[j], d2[j], 1e-6) {
-				t.Errorf("silu'(%v): avx512 %v, go %v", zz, d1[j], d2[j])
+			return s
+		}
+		c1, c2, c3 := append([]float32(nil), z...), append([]float32(nil), z...), append([]float32(nil), z...)
+		d1, d2 := fresh(rows*lde), fresh(rows*lde)
+		biasSiLUDerivBlockFast(c1, ld, bias, d1, lde, rows, cols)
+		biasSiLUDerivBlockGo(c2, ld, bias, d2, lde, rows, cols)
+		biasSiLUBlockFast(c3, ld, bias, rows, cols)
+		for i := 0; i < rows; i++ {
+			for j := 0; j < ld; j++ {
+				k, kd := i*ld+j, i*lde+j
+				if j >= cols {
+					if c1[k] != z[k] || c3[k] != z[k] || (j < lde && d1[kd] != guard) {
+						t.Fatalf("cols=%d: kernel wrote outside the block at (%d,%d)", cols, i, j)
+					}
+					continue
+				}
+				zz := float64(z[k] + bias[j])
+				exact := zz / (1 + math.Exp(-zz))
+				if !close(c1[k], c2[k], 1e-35) || c3[k] != c1[k] || math.Abs(float64(c1[k])-exact) > 5e-7*math.Abs(exact)+1e-35 {
+					t.Errorf("silu(%v): avx512 %v / %v, go %v, float64 %v", zz, c1[k], c3[k], c2[k], exact)
+				}
+				if !close(d1[kd], d2[kd], 1e-6) {
+					t.Errorf("silu'(%v): avx512 %v, go %v", zz, d1[kd], d2[kd])
+				}
 			}
 		}
-		m1 := append(append([]float32(nil), z...), 7)
-		m2 := append([]float32(nil), z...)
-		mulRowAVX512(m1[:n], bias)
-		mulRowGo(m2, bias)
-		for j := 0; j < n; j++ {
-			if m1[j] != m2[j] {
-				t.Errorf("mulRow: %v vs %v", m1[j], m2[j])
+		m1, m2 := append([]float32(nil), z...), append([]float32(nil), z...)
+		mulBlockFast(m1, ld, d2, lde, rows, cols)
+		mulBlockGo(m2, ld, d2, lde, rows, cols)
+		for k := range m1 {
+			if m1[k] != m2[k] {
+				t.Fatalf("cols=%d: mulBlock %v vs %v at %d", cols, m1[k], m2[k], k)
 			}
-		}
-		if m1[n] != 7 {
-			t.Fatalf("n=%d: mulRow wrote past the row", n)
 		}
 	}
 }

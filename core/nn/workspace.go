@@ -50,13 +50,11 @@ func (w *Workspace) forwardEpi(l int) gemm.Epilogue {
 	hidden := l < w.cfg.Depth
 	return func(c []float32, ldc, i0, i1, j0, j1 int) {
 		b := w.m.layers[l].B[j0:j1]
-		for i := i0; i < i1; i++ {
-			row := c[i*ldc+j0 : i*ldc+j1]
-			if hidden {
-				biasAct(w.m.act, row, b)
-			} else {
-				addBias(row, b)
-			}
+		blk := c[i0*ldc+j0:]
+		if hidden {
+			biasActBlock(w.m.act, blk, ldc, b, i1-i0, j1-j0)
+		} else {
+			addBiasBlock(blk, ldc, b, i1-i0, j1-j0)
 		}
 	}
 }
@@ -68,20 +66,15 @@ func (w *Workspace) trainingEpi(l int) gemm.Epilogue {
 	}
 	return func(c []float32, ldc, i0, i1, j0, j1 int) {
 		b := w.m.layers[l].B[j0:j1]
-		d := w.dact[l]
-		for i := i0; i < i1; i++ {
-			biasActDeriv(w.m.act, c[i*ldc+j0:i*ldc+j1], b, d[i*w.ld+j0:i*w.ld+j1])
-		}
+		d := w.dact[l][i0*w.ld+j0:]
+		biasActDerivBlock(w.m.act, c[i0*ldc+j0:], ldc, b, d, w.ld, i1-i0, j1-j0)
 	}
 }
 
 // backwardEpi turns ∂L/∂h of hidden layer l+1 into ∂L/∂z by multiplying with act'(z).
 func (w *Workspace) backwardEpi(l int) gemm.Epilogue {
 	return func(c []float32, ldc, i0, i1, j0, j1 int) {
-		d := w.dact[l]
-		for i := i0; i < i1; i++ {
-			mulRow(c[i*ldc+j0:i*ldc+j1], d[i*w.ld+j0:i*w.ld+j1])
-		}
+		mulBlock(c[i0*ldc+j0:], ldc, w.dact[l][i0*w.ld+j0:], w.ld, i1-i0, j1-j0)
 	}
 }
 
