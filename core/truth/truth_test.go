@@ -9,7 +9,7 @@ import (
 	"github.com/compdiff/compdiff/core/dist"
 )
 
-func mustGMM(t *testing.T, means [][]float64, w []float64, std float64) *dist.GMM {
+func mustGMM(t testing.TB, means [][]float64, w []float64, std float64) *dist.GMM {
 	t.Helper()
 	g, err := dist.NewGMM(means, w, std)
 	if err != nil {
@@ -19,7 +19,7 @@ func mustGMM(t *testing.T, means [][]float64, w []float64, std float64) *dist.GM
 }
 
 // gmmID is the SPEC §2 gmm-id setting: six shared components, std 0.6.
-func gmmID(t *testing.T) (a1, a2, p0 *dist.GMM) {
+func gmmID(t testing.TB) (a1, a2, p0 *dist.GMM) {
 	means := [][]float64{{-3, 2.5}, {0, 2.5}, {3, 2.5}, {-3, -2.5}, {0, -2.5}, {3, -2.5}}
 	return mustGMM(t, means, []float64{1, 1, 1, 1, 0, 0}, 0.6),
 		mustGMM(t, means, []float64{0, 1, 1, 0, 1, 1}, 0.6),
@@ -27,7 +27,7 @@ func gmmID(t *testing.T) (a1, a2, p0 *dist.GMM) {
 }
 
 // gmmOOD is gmm-ood (second a1 mean (0,0), as in the paper's text) or gmm-ood-alt ((9,0)).
-func gmmOOD(t *testing.T, alt bool) (a1, a2, p0 *dist.GMM) {
+func gmmOOD(t testing.TB, alt bool) (a1, a2, p0 *dist.GMM) {
 	m := []float64{0, 0}
 	if alt {
 		m = []float64{9, 0}
@@ -354,4 +354,16 @@ func TestClosedForm(t *testing.T) {
 	// For a Gaussian Var((x−μ)²) = 2σ⁴ and Var((x₁−μ₁)(x₂−μ₂)) = σ₁²σ₂².
 	want.prodVar = [2][2]float64{{2 * want.cov[0][0] * want.cov[0][0], want.cov[0][0] * 4}, {want.cov[0][0] * 4, 2 * 16}}
 	checkMoments(t, "closed form", x, want, n)
+}
+
+// Paper-scale importance sampling: 5000 samples from 1000× oversampling on gmm-ood.
+func BenchmarkImportanceGMMOOD(b *testing.B) {
+	a1, a2, p0 := gmmOOD(b, false)
+	for b.Loop() {
+		_, ess, err := Importance([]*dist.GMM{a1, a2}, []dist.Dist{p0}, []float64{-1}, 5000, 1000, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(ess, "ESS")
+	}
 }
