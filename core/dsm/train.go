@@ -85,66 +85,17 @@ func TrainSeparate(pool []float64, d int, cfg TrainConfig, r *rand.Rand, progres
 }
 
 func train(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.Rand, progress func(int)) (*nn.MLP, []LossPoint, error) {
-	if d < 1 {
-		return nil, nil, fmt.Errorf("dsm: dimension %d; it must be ≥ 1", d)
-	}
-	for a, p := range pools {
-		if len(p) == 0 || len(p)%d != 0 {
-			return nil, nil, fmt.Errorf("dsm: pool of source %d has %d values, not a positive multiple of d = %d", a, len(p), d)
-		}
-		for k, v := range p {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, nil, fmt.Errorf("dsm: pool of source %d has %v at row %d, column %d; samples must be finite", a, v, k/d, k%d)
-			}
-		}
-	}
-	S := len(pools)
-	onehot := 0
-	if conditional {
-		onehot = S
-	}
-	in := 1 + d + onehot
-	m, err := nn.New(nn.Config{In: in, Out: d, Width: cfg.Width, Depth: cfg.Depth, Act: "silu"}, r)
+	t, err := newTrainer(pools, d, conditional, cfg, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	per := cfg.Batch / S
-	rows := per * S
-	x := make([]float32, rows*in)
-	target := make([]float32, rows*d)
-	grad := make([]float32, m.NumParams())
-	opt := &nn.Adam{LR: cfg.LR, Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: cfg.Eps}
-	var ws nn.Workspace
 	var curve []LossPoint
 	sum, count := 0.0, 0
 	for it := 1; it <= cfg.Iters; it++ {
-		for a, pool := range pools {
-			n := len(pool) / d
-			for k := 0; k < per; k++ {
-				row := a*per + k
-				x0 := pool[r.IntN(n)*d:]
-				s := r.Float64()
-				al, sg := diffusion.Alpha(s), diffusion.Sigma(s)
-				xr := x[row*in : (row+1)*in]
-				xr[0] = float32(s)
-				for j := 0; j < d; j++ {
-					e := r.NormFloat64()
-					xr[1+j] = float32(al*x0[j] + sg*e)
-					target[row*d+j] = float32(e)
-				}
-				for c := 0; c < onehot; c++ {
-					xr[1+d+c] = 0
-				}
-				if conditional {
-					xr[1+d+a] = 1
-				}
-			}
-		}
-		loss := m.LossGrad(&ws, x, target, rows, grad)
+		loss := t.step(r)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, nil, fmt.Errorf("dsm: loss became %v at iteration %d; lower the learning rate", loss, it)
 		}
-		opt.Step(m.Params(), grad)
 		sum += loss
 		count++
 		if count == cfg.LossEvery || it == cfg.Iters {
@@ -155,5 +106,80 @@ func train(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.
 			progress(it)
 		}
 	}
-	return m, curve, nil
+	return t.m, curve, nil
+}
+
+// trainer holds the model, optimizer and the reusable batch buffers.
+type trainer struct {
+	pools     [][]float64
+	d, in     int
+	per, rows int
+	onehot    bool
+	m         *nn.MLP
+	opt       *nn.Adam
+	ws        nn.Workspace
+	x, target []float32
+	grad      []float32
+}
+
+func newTrainer(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.Rand) (*trainer, error) {
+	if d < 1 {
+		return nil, fmt.Errorf("dsm: dimension %d; it must be ≥ 1", d)
+	}
+	for a, p := range pools {
+		if len(p) == 0 || len(p)%d != 0 {
+			return nil, fmt.Errorf("dsm: pool of source %d has %d values, not a positive multiple of d = %d", a, len(p), d)
+		}
+		for k, v := range p {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("dsm: pool of source %d has %v at row %d, column %d; samples must be finite", a, v, k/d, k%d)
+			}
+		}
+	}
+	in := 1 + d
+	if conditional {
+		in += len(pools)
+	}
+	m, err := nn.New(nn.Config{In: in, Out: d, Width: cfg.Width, Depth: cfg.Depth, Act: "silu"}, r)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{pools: pools, d: d, in: in, onehot: conditional, m: m,
+		opt: &nn.Adam{LR: cfg.LR, Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: cfg.Eps}}
+	t.per = cfg.Batch / len(pools)
+	t.rows = t.per * len(pools)
+	t.x = make([]float32, t.rows*in)
+	t.target = make([]float32, t.rows*d)
+	t.grad = make([]float32, m.NumParams())
+	return t, nil
+}
+
+// step draws one batch — per source, per row: pool index, s ~ U(0,1), ε ~ N(0, I), in
+// that order — and takes one Adam step on it. It returns the batch loss.
+func (t *trainer) step(r *rand.Rand) float64 {
+	d, in := t.d, t.in
+	for a, pool := range t.pools {
+		n := len(pool) / d
+		for k := 0; k < t.per; k++ {
+			row := a*t.per + k
+			x0 := pool[r.IntN(n)*d:]
+			s := r.Float64()
+			al, sg := diffusion.Alpha(s), diffusion.Sigma(s)
+			xr := t.x[row*in : (row+1)*in]
+			xr[0] = float32(s)
+			for j := 0; j < d; j++ {
+				e := r.NormFloat64()
+				xr[1+j] = float32(al*x0[j] + sg*e)
+				t.target[row*d+j] = float32(e)
+			}
+			if t.onehot {
+				oh := xr[1+d:]
+				clear(oh)
+				oh[a] = 1
+			}
+		}
+	}
+	loss := t.m.LossGrad(&t.ws, t.x, t.target, t.rows, t.grad)
+	t.opt.Step(t.m.Params(), t.grad)
+	return loss
 }
