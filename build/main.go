@@ -46,6 +46,7 @@ func main() {
 	s := pipeline.NewSession(cfg)
 	pipeline.Define(flow, s)
 	flow.SetOutput(os.Stdout)
+	flow.SetLogger(goyek.FmtLogger{})
 	flow.Use(middleware.ReportStatus)
 	if *verbose {
 		flow.UseExecutor(middleware.ReportFlow)

@@ -155,7 +155,7 @@ func (s *Session) GC(logf func(string, ...any)) error {
 	}
 	live := map[data.Key]bool{}
 	for _, name := range profileNames(s.Spec.Profiles) {
-		p := NewPlan(s.Spec.Profiles[name], s.Spec.Settings, "")
+		p := NewPlan(s.Spec.Profiles[name], s.Spec.Settings, "", s.Spec.Profiles)
 		for _, n := range p.Nodes {
 			if n.Stage != "report" {
 				live[n.Key] = true

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -90,7 +91,7 @@ func (n *Node) addSetting(s string) {
 const Analytical = "analytical"
 
 // NewPlan builds the DAG for the profile over the settings.
-func NewPlan(prof *Profile, settings []*Setting, command string) *Plan {
+func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[string]*Profile) *Plan {
 	p := &Plan{Profile: prof, Settings: settings, byKey: map[data.Key]*Node{}}
 	rp := stages.ReportParams{
 		Profile:  prof.Name,
@@ -109,6 +110,7 @@ func NewPlan(prof *Profile, settings []*Setting, command string) *Plan {
 		rp.Settings = append(rp.Settings, rs)
 	}
 	rp.Params = prof.params()
+	rp.Profiles = profileInfos(profiles)
 	p.Report = p.add("report", rp, reportIn, "", "report")
 	p.Report.Settings = nil
 	for _, s := range settings {
@@ -272,3 +274,36 @@ func safety(s *Setting, p *Profile) float64 {
 // templateFingerprint is part of the report's key (a variable so tests can stand in for a
 // template edit).
 var templateFingerprint = stages.TemplateFingerprint
+
+// profileInfos tells the claims check which profile computes which cells, cheapest first.
+func profileInfos(profiles map[string]*Profile) []reports.ProfileInfo {
+	var out []reports.ProfileInfo
+	for _, p := range profiles {
+		pi := reports.ProfileInfo{Name: p.Name, Ks: p.Ks, Runs: p.Runs, Models: p.ModelKinds}
+		for _, n := range p.Ns {
+			pi.Ns = append(pi.Ns, strconv.Itoa(n))
+		}
+		if p.Analytic {
+			pi.Ns = append(pi.Ns, Analytical)
+		}
+		out = append(out, pi)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ci, cj := profileCost(profiles[out[i].Name]), profileCost(profiles[out[j].Name])
+		if ci != cj {
+			return ci < cj
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// profileCost is a rough work estimate used only to order profiles.
+func profileCost(p *Profile) float64 {
+	k := 0
+	for _, x := range p.Ks {
+		k += x
+	}
+	t := p.Train
+	return float64(p.Runs) * (float64(p.Samples*p.Steps*k) + float64(len(p.Ns)*t.Iters*t.Batch*t.Width*t.Width*t.Depth)/100)
+}

@@ -86,7 +86,7 @@ func (s *Session) setup() error {
 		return err
 	}
 	s.Spec, s.Store = spec, store
-	s.Plan = NewPlan(prof, settings, s.command())
+	s.Plan = NewPlan(prof, settings, s.command(), spec.Profiles)
 	s.Runner = &Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
 	return nil
 }

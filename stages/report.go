@@ -74,12 +74,13 @@ type ReportSetting struct {
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
 type ReportParams struct {
-	Profile  string          `json:"profile"`
-	Template string          `json:"template"`
-	Command  string          `json:"command"`
-	Seeds    string          `json:"seeds"`
-	Params   []reports.Param `json:"params"`
-	Settings []ReportSetting `json:"settings"`
+	Profile  string                `json:"profile"`
+	Template string                `json:"template"`
+	Command  string                `json:"command"`
+	Seeds    string                `json:"seeds"`
+	Params   []reports.Param       `json:"params"`
+	Profiles []reports.ProfileInfo `json:"profiles"`
+	Settings []ReportSetting       `json:"settings"`
 }
 
 // RunInfo is what only the running process knows (not part of the key).
@@ -103,7 +104,7 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	}
 	st := &reports.Study{
 		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
-		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown",
+		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown", Profiles: p.Profiles,
 	}
 	if env.Run != nil {
 		st.Commit = env.Run.Commit
