@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -35,10 +36,10 @@ type blocking struct {
 
 // sgemm is the blocked driver behind Sgemm and SgemmEpi.
 //
-// C is split into jobs of at most blk.bJob floats of packed B (column range × k range); jobs
-// over k run in order, so every element sums its k blocks in the same order whatever the
-// thread count. Within a job, op(B) is packed once into NR-wide panels (shared), then the
-// work units — (row chunk, column panel) pairs — are shared among goroutines.
+// C is split into jobs of at most blk.bJob floats of packed B (column range × k range);
+// jobs over k run in order, so every element sums its k blocks in the same order whatever
+// the thread count. Within a job, op(B) is packed once into NR-wide panels (shared), then
+// the work units — (row chunk, column panel) pairs — are shared among goroutines.
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi Epilogue) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	if m == 0 || n == 0 {
@@ -58,6 +59,13 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 	kern := active.Load()
 	mr, nr := kern.mr, kern.nr
 
+	// A few columns (the MLP's output layer) would waste most of every NR-wide tile:
+	// compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose few rows use a narrow row variant.
+	ctrans := n < nr/2 && n < m
+	if ctrans {
+		transA, transB, m, n, a, lda, b, ldb = !transB, !transA, n, m, b, ldb, a, lda
+	}
+
 	// k blocking depends on k alone: it fixes each element's summation order.
 	nk := (k + blk.kc - 1) / blk.kc
 	kc := (k + nk - 1) / nk
@@ -73,7 +81,7 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 	j := jobPool.Get().(*job)
 	for j0 := 0; j0 < n; j0 += nc {
 		for p0 := 0; p0 < k; p0 += kJob {
-			j.kern, j.transA, j.transB, j.m = kern, transA, transB, m
+			j.kern, j.transA, j.transB, j.ctrans, j.m = kern, transA, transB, ctrans, m
 			j.a, j.lda, j.b, j.ldb, j.c, j.ldc = a, lda, b, ldb, c, ldc
 			j.accumulate = beta != 0 || p0 > 0
 			j.epi = nil
@@ -82,7 +90,7 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 			}
 			j.j0, j.n = j0, min(nc, n-j0)
 			j.p0, j.kj, j.kc = p0, min(kJob, k-p0), kc
-			j.plan(mr, nr, threads)
+			j.plan(threads)
 			j.execute()
 		}
 	}
@@ -91,10 +99,12 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 	jobPool.Put(j)
 }
 
-// job multiplies one column range × k range of the problem.
+// job computes D = op(A)·op(B) for one column range × k range, where D is C, or Cᵀ when
+// ctrans is set (a, b and the trans flags are then already swapped).
 type job struct {
 	kern           *kernel
 	transA, transB bool
+	ctrans         bool
 	m              int
 	a              []float32
 	lda            int
@@ -104,12 +114,15 @@ type job struct {
 	ldc            int
 	accumulate     bool     // the first k block adds to C instead of overwriting it
 	epi            Epilogue // set only on the last k range
-	j0, n          int      // columns [j0, j0+n)
+	j0, n          int      // columns [j0, j0+n) of D
 	p0, kj, kc     int      // k steps [p0, p0+kj), in blocks of kc
 
 	np               int // column panels
 	tiles, tpc, nchk int // row tiles, tiles per chunk, chunks
 	threads          int
+	// bDirect: full B panels are read in place (rows ldb apart) instead of packed, when
+	// there are too few row tiles to repay the copy.
+	bDirect bool
 
 	bp fbuf // packed B: panel jp at jp*kj*nr, layout [p][nr]
 
@@ -117,7 +130,8 @@ type job struct {
 	unitsDone    atomic.Int64
 	seg          [maxThreads]segment
 	joined       atomic.Int64
-	state        atomic.Int64 // helpers inside run, plus closedBit; see execute
+	state        atomic.Int64  // helpers inside run, plus closedBit; see execute
+	gen          atomic.Uint64 // counts openings, so a polling helper joins each once
 }
 
 const (
@@ -125,9 +139,11 @@ const (
 	closedBit  = 1 << 40
 )
 
-func (j *job) plan(mr, nr, threads int) {
+func (j *job) plan(threads int) {
+	mr, nr := j.kern.mr, j.kern.nr
 	j.np = (j.n + nr - 1) / nr
 	j.tiles = (j.m + mr - 1) / mr
+	j.bDirect = !j.transB && j.tiles <= 2
 	tpc := max(1, min(blk.maxChunkRows/mr, blk.aChunk/(mr*j.kj)))
 	j.nchk = (j.tiles + tpc - 1) / tpc
 	j.tpc = (j.tiles + j.nchk - 1) / j.nchk // equal chunks
@@ -145,18 +161,20 @@ func (j *job) plan(mr, nr, threads int) {
 }
 
 // execute runs the job on the caller's goroutine plus up to threads-1 helpers.
-// Helpers are woken without blocking; one that arrives after the work is done finds the
-// job closed and leaves, so the caller never waits for a helper that has not started.
+// A helper that arrives after the work is done finds the job closed and leaves, so the
+// caller never waits for a helper that has not started.
 func (j *job) execute() {
 	if j.threads == 1 {
 		j.run(0)
 		return
 	}
-	startWorkers()
+	startHelpers()
+	j.gen.Add(1)
 	j.state.Store(0) // open: helpers may join
+	posted.Store(j)
 	for t := 1; t < j.threads; t++ {
 		select {
-		case workCh <- j:
+		case wakeCh <- j:
 		default:
 		}
 	}
@@ -192,22 +210,54 @@ func (j *job) help() {
 }
 
 var (
-	workers sync.Once
-	workCh  chan *job
+	helpers sync.Once
+	wakeCh  chan *job
+	// posted is the most recently opened parallel job. Idle helpers poll it for a while
+	// before parking: waking a parked thread costs ~100µs on a VM, a sixth of a 512³
+	// multiply, and the MLP issues multiplies back to back.
+	posted atomic.Pointer[job]
 )
 
-func startWorkers() {
-	workers.Do(func() {
+// helperSpin is how long an idle helper keeps polling before parking on wakeCh.
+const helperSpin = 2 * time.Millisecond
+
+func startHelpers() {
+	helpers.Do(func() {
 		n := runtime.NumCPU() - 1
-		workCh = make(chan *job, 4*n+4)
+		wakeCh = make(chan *job, 4*n+4)
 		for i := 0; i < n; i++ {
-			go func() {
-				for j := range workCh {
-					j.help()
-				}
-			}()
+			go helper()
 		}
 	})
+}
+
+func helper() {
+	var last *job // the posted job this helper joined last, and which opening of it
+	var lastGen uint64
+	for {
+		var j *job
+		deadline := time.Now().Add(helperSpin)
+		for spins := 1; j == nil; spins++ {
+			if p := posted.Load(); p != nil && p.state.Load()&closedBit == 0 {
+				if g := p.gen.Load(); p != last || g != lastGen {
+					j, last, lastGen = p, p, g
+					break
+				}
+			}
+			if spins%64 == 0 {
+				select {
+				case j = <-wakeCh:
+					continue
+				default:
+				}
+				runtime.Gosched() // let the program's other goroutines run
+				if time.Now().After(deadline) {
+					j = <-wakeCh
+				}
+			}
+		}
+		j.help()
+	}
 }
 
 // run is one goroutine's share: pack B panels until none are left, wait until all are
@@ -224,9 +274,8 @@ func (j *job) run(id int) {
 	for j.bDone.Load() < int64(j.np) {
 		runtime.Gosched()
 	}
-	mr := j.kern.mr
 	abuf := aPool.Get().(*fbuf)
-	abuf.ensure(j.tpc * mr * j.kj)
+	abuf.ensure(j.tpc*j.kern.mr*j.kj + maxTile) // packed A chunk, then the scratch tile
 	cur := -1
 	for s := 0; s < j.threads; s++ {
 		sg := &j.seg[(id+s)%j.threads]
@@ -247,11 +296,24 @@ func (j *job) run(id int) {
 	aPool.Put(abuf)
 }
 
+// panel returns column panel jp: its first column, width, and where its k steps start
+// (B itself or the packed copy) with their stride.
+func (j *job) panel(jp int) (col, w int, b []float32, bs int) {
+	nr := j.kern.nr
+	col = j.j0 + jp*nr
+	w = min(nr, j.j0+j.n-col)
+	if j.bDirect && w == nr {
+		return col, w, j.b[j.p0*j.ldb+col:], j.ldb
+	}
+	return col, w, j.bp.data[jp*j.kj*nr : (jp+1)*j.kj*nr], nr
+}
+
 func (j *job) packB(jp int) {
 	nr := j.kern.nr
-	col := j.j0 + jp*nr
-	w := min(nr, j.j0+j.n-col)
-	dst := j.bp.data[jp*j.kj*nr : (jp+1)*j.kj*nr]
+	col, w, dst, bs := j.panel(jp)
+	if bs != nr {
+		return // read in place
+	}
 	if j.transB {
 		j.kern.packTrans(dst, j.b, col*j.ldb+j.p0, j.ldb, j.kj, w, nr)
 	} else {
@@ -274,15 +336,16 @@ func (j *job) packA(buf []float32, chunk int) {
 	}
 }
 
+// maxTile bounds MR×NR over all kernels: the scratch tile for transposed output.
+const maxTile = 12 * 32
+
 // compute multiplies one row chunk by one column panel over the job's k range, then
 // hands the finished block to the epilogue.
 func (j *job) compute(abuf []float32, chunk, jp int) {
-	mr, nr := j.kern.mr, j.kern.nr
-	micro := j.kern.micro
+	mr := j.kern.mr
 	t0, t1 := chunk*j.tpc, min(chunk*j.tpc+j.tpc, j.tiles)
-	col := j.j0 + jp*nr
-	w := min(nr, j.j0+j.n-col)
-	bpan := j.bp.data[jp*j.kj*nr : (jp+1)*j.kj*nr]
+	col, w, bpan, bs := j.panel(jp)
+	tile := abuf[len(abuf)-maxTile:]
 	for pq := 0; pq < j.kj; pq += j.kc {
 		kq := min(j.kc, j.kj-pq)
 		flags := 0
@@ -291,11 +354,36 @@ func (j *job) compute(abuf []float32, chunk, jp int) {
 		}
 		for t := t0; t < t1; t++ {
 			i := t * mr
-			micro(kq, &abuf[(t-t0)*j.kj*mr+pq*mr], &bpan[pq*nr], &j.c[i*j.ldc+col], j.ldc, min(mr, j.m-i), w, flags)
+			rows := min(mr, j.m-i)
+			micro := j.kern.micro(rows)
+			a := &abuf[(t-t0)*j.kj*mr+pq*mr]
+			if !j.ctrans {
+				micro(kq, a, &bpan[pq*bs], bs, &j.c[i*j.ldc+col], j.ldc, rows, w, flags)
+				continue
+			}
+			// Dᵀ tile → C: rows of the tile are columns of C.
+			micro(kq, a, &bpan[pq*bs], bs, &tile[0], w, rows, w, 0)
+			for r := 0; r < rows; r++ {
+				tr := tile[r*w : r*w+w]
+				for x, v := range tr {
+					p := &j.c[(col+x)*j.ldc+i+r]
+					if flags != 0 {
+						*p += v
+					} else {
+						*p = v
+					}
+				}
+			}
 		}
 	}
-	if j.epi != nil {
-		j.epi(j.c, j.ldc, t0*mr, min(t1*mr, j.m), col, col+w)
+	if j.epi == nil {
+		return
+	}
+	i0, i1 := t0*mr, min(t1*mr, j.m)
+	if j.ctrans {
+		j.epi(j.c, j.ldc, col, col+w, i0, i1)
+	} else {
+		j.epi(j.c, j.ldc, i0, i1, col, col+w)
 	}
 }
 
@@ -323,8 +411,8 @@ func (s *segment) pop(front bool) (int, bool) {
 	}
 }
 
-// fbuf is a 64-byte aligned float32 buffer, recycled through pools so steady-state
-// calls do not allocate.
+// fbuf is a 64-byte aligned float32 buffer, recycled so steady-state calls do not
+// allocate.
 type fbuf struct {
 	raw  []float32
 	data []float32

@@ -154,6 +154,8 @@ func TestAgreesWithReference(t *testing.T) {
 		{33, 65, 1, 0},
 		{12, 32, 4, 1}, // exactly one avx512 tile
 		{5, 2, 512, 0},
+		{300, 3, 40, 2},  // few columns: computed as Cᵀ
+		{20, 100, 37, 1}, // few row tiles: full B panels read in place
 		{0, 5, 3, 0},
 		{5, 0, 3, 0},
 		{4, 6, 0, 2}, // k = 0: C = beta·C
@@ -201,7 +203,7 @@ func tn(trans bool) string {
 func TestEpilogue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	smallBlocking(t)
-	for _, s := range []struct{ m, n, k int }{{45, 77, 9}, {130, 170, 140}, {600, 100, 64}} {
+	for _, s := range []struct{ m, n, k int }{{45, 77, 9}, {130, 170, 140}, {600, 100, 64}, {200, 5, 30}} {
 		for _, ta := range []bool{false, true} {
 			p := newProblem(rng, ta, !ta, s.m, s.n, s.k, 1, 1)
 			ref := p.run(Reference)

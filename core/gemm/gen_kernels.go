@@ -13,7 +13,8 @@ import (
 
 // Register tiles. AVX-512: 12 rows × 32 columns = 24 ZMM accumulators, 2 for the B row,
 // 2 for broadcast A values (alternating so consecutive rows do not serialise on one register).
-// AVX2: 6 × 16 = 12 YMM accumulators, 2 for B, 2 broadcasts.
+// AVX2: 6 × 16 = 12 YMM accumulators, 2 for B, 2 broadcasts. Each also gets variants for
+// fewer rows (same packed layout), so thin edge tiles do not pay for a full tile.
 const (
 	mr512 = 12
 	mr256 = 6
@@ -28,8 +29,12 @@ func main() {
 	p("")
 	p("#include \"textflag.h\"")
 	p("")
-	kernel("kernAVX512", "Z", 64, mr512, 2, 4)
-	kernel("kernAVX2", "Y", 32, mr256, 2, 4)
+	for _, rows := range []int{4, 8, 12} {
+		kernel(fmt.Sprintf("kernAVX512x%d", rows), "Z", 64, rows, mr512, 2, 4)
+	}
+	for _, rows := range []int{2, 4, 6} {
+		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, mr256, 2, 4)
+	}
 	packCopy512()
 	packTrans512()
 	if err := os.WriteFile("kernels_amd64.s", out.Bytes(), 0o644); err != nil {
@@ -37,36 +42,42 @@ func main() {
 	}
 }
 
-// kernel emits func name(k int, a, b, c *float32, ldc, mr, nr, flags int).
-// a: packed A micro-panel, mr rows per k step; b: packed B micro-panel, nv vectors per
-// k step. Accumulates the full tile in registers, then writes the top-left mr×nr corner:
-// C = acc (flags&1 == 0) or C += acc (flags&1 == 1).
-func kernel(name, R string, vb, mr, nv, unroll int) {
-	nacc := mr * nv
+// kernel emits func name(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int).
+// a: packed A micro-panel, mrPack values per k step, of which the first `rows` are used;
+// b: B micro-panel, nv vectors per k step, bs floats apart (packed: nv*lanes; or B itself).
+// Accumulates the tile in registers — each element one FMA chain in k order — then writes
+// the top-left mr×nr corner: C = acc (flags&1 == 0) or C += acc (flags&1 == 1).
+func kernel(name, R string, vb, rows, mrPack, nv, unroll int) {
+	nacc := rows * nv
 	acc := func(r, v int) string { return fmt.Sprintf("%s%d", R, r*nv+v) }
 	breg := func(v int) string { return fmt.Sprintf("%s%d", R, nacc+v) }
 	bc := func(r int) string { return fmt.Sprintf("%s%d", R, nacc+nv+r%2) }
 	lanes := vb / 4
-	p("// func %s(k int, a, b, c *float32, ldc, mr, nr, flags int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	as := mrPack * 4
+	p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-72", name)
 	p("\tMOVQ k+0(FP), CX")
 	p("\tMOVQ a+8(FP), AX")
 	p("\tMOVQ b+16(FP), BX")
-	p("\tMOVQ c+24(FP), DI")
-	p("\tMOVQ ldc+32(FP), SI")
+	p("\tMOVQ bs+24(FP), R9")
+	p("\tSHLQ $2, R9")
+	p("\tMOVQ c+32(FP), DI")
+	p("\tMOVQ ldc+40(FP), SI")
 	p("\tSHLQ $2, SI")
 	for i := 0; i < nacc; i++ {
+		r := acc(i/nv, i%nv)
 		if R == "Z" {
-			p("\tVPXORD %s, %s, %s", acc(i/nv, i%nv), acc(i/nv, i%nv), acc(i/nv, i%nv))
+			p("\tVPXORD %s, %s, %s", r, r, r)
 		} else {
-			p("\tVXORPS %s, %s, %s", acc(i/nv, i%nv), acc(i/nv, i%nv), acc(i/nv, i%nv))
+			p("\tVXORPS %s, %s, %s", r, r, r)
 		}
 	}
-	step := func(offA, offB int) {
+	step := func(offA int) {
 		for v := 0; v < nv; v++ {
-			p("\tVMOVUPS %d(BX), %s", offB+vb*v, breg(v))
+			p("\tVMOVUPS %d(BX), %s", vb*v, breg(v))
 		}
-		for r := 0; r < mr; r++ {
+		p("\tADDQ R9, BX")
+		for r := 0; r < rows; r++ {
 			p("\tVBROADCASTSS %d(AX), %s", offA+4*r, bc(r))
 			for v := 0; v < nv; v++ {
 				p("\tVFMADD231PS %s, %s, %s", bc(r), breg(v), acc(r, v))
@@ -79,49 +90,47 @@ func kernel(name, R string, vb, mr, nv, unroll int) {
 	p("\tJZ %s_tail", name)
 	p("%s_loop:", name)
 	for u := 0; u < unroll; u++ {
-		step(u*mr*4, u*nv*vb)
+		step(u * as)
 	}
-	p("\tADDQ $%d, AX", unroll*mr*4)
-	p("\tADDQ $%d, BX", unroll*nv*vb)
+	p("\tADDQ $%d, AX", unroll*as)
 	p("\tDECQ DX")
 	p("\tJNZ %s_loop", name)
 	p("%s_tail:", name)
 	p("\tANDQ $%d, CX", unroll-1)
 	p("\tJZ %s_store", name)
 	p("%s_tloop:", name)
-	step(0, 0)
-	p("\tADDQ $%d, AX", mr*4)
-	p("\tADDQ $%d, BX", nv*vb)
+	step(0)
+	p("\tADDQ $%d, AX", as)
 	p("\tDECQ CX")
 	p("\tJNZ %s_tloop", name)
 
 	p("%s_store:", name)
-	p("\tMOVQ flags+56(FP), DX")
-	p("\tMOVQ mr+40(FP), R8")
-	p("\tMOVQ nr+48(FP), R9")
-	p("\tCMPQ R8, $%d", mr)
+	p("\tMOVQ flags+64(FP), DX")
+	p("\tMOVQ mr+48(FP), R8")
+	p("\tMOVQ nr+56(FP), R9")
+	p("\tCMPQ R8, $%d", rows)
 	p("\tJNE %s_edge", name)
 	p("\tCMPQ R9, $%d", nv*lanes)
 	p("\tJNE %s_edge", name)
 	p("\tTESTQ $1, DX")
 	p("\tJZ %s_over", name)
-	for r := 0; r < mr; r++ {
+	for r := 0; r < rows; r++ {
 		for v := 0; v < nv; v++ {
 			p("\tVADDPS %d(DI), %s, %s", vb*v, acc(r, v), acc(r, v))
 			p("\tVMOVUPS %s, %d(DI)", acc(r, v), vb*v)
 		}
-		if r < mr-1 {
+		if r < rows-1 {
 			p("\tADDQ SI, DI")
 		}
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("%s_over:", name)
-	for r := 0; r < mr; r++ {
+	for r := 0; r < rows; r++ {
 		for v := 0; v < nv; v++ {
 			p("\tVMOVUPS %s, %d(DI)", acc(r, v), vb*v)
 		}
-		if r < mr-1 {
+		if r < rows-1 {
 			p("\tADDQ SI, DI")
 		}
 	}
@@ -142,8 +151,8 @@ func kernel(name, R string, vb, mr, nv, unroll int) {
 		p("\tBZHIL R9, R10, R11")
 		p("\tKMOVW R11, K2")
 		k := []string{"K1", "K2"}
-		tmp := fmt.Sprintf("%s%d", R, nacc)
-		for r := 0; r < mr; r++ {
+		tmp := breg(0)
+		for r := 0; r < rows; r++ {
 			for v := 0; v < nv; v++ {
 				p("\tTESTQ $1, DX")
 				p("\tJZ %s_e%d_%d", name, r, v)
@@ -152,7 +161,7 @@ func kernel(name, R string, vb, mr, nv, unroll int) {
 				p("%s_e%d_%d:", name, r, v)
 				p("\tVMOVUPS %s, %s, %d(DI)", acc(r, v), k[v], vb*v)
 			}
-			if r < mr-1 {
+			if r < rows-1 {
 				p("\tDECQ R8")
 				p("\tJZ %s_done", name)
 				p("\tADDQ SI, DI")
@@ -173,7 +182,7 @@ func kernel(name, R string, vb, mr, nv, unroll int) {
 		p("\tCMOVQGT R12, R11")
 		p("\tVMOVDQU (R10)(R11*4), %s", breg(1))
 		tmp := bc(0)
-		for r := 0; r < mr; r++ {
+		for r := 0; r < rows; r++ {
 			for v := 0; v < nv; v++ {
 				p("\tTESTQ $1, DX")
 				p("\tJZ %s_e%d_%d", name, r, v)
@@ -182,7 +191,7 @@ func kernel(name, R string, vb, mr, nv, unroll int) {
 				p("%s_e%d_%d:", name, r, v)
 				p("\tVMASKMOVPS %s, %s, %d(DI)", acc(r, v), breg(v), vb*v)
 			}
-			if r < mr-1 {
+			if r < rows-1 {
 				p("\tDECQ R8")
 				p("\tJZ %s_done", name)
 				p("\tADDQ SI, DI")
@@ -242,59 +251,110 @@ func packCopy512() {
 	p("")
 }
 
-// packTrans512 emits func packTrans512(dst, src *float32, ld, kc, w, width int):
-// dst[p*width+r] = src[r*ld+p] for r < w, 0 for w ≤ r < width, p < kc; width ≤ 32.
-// Gathers one packed row (up to 32 source rows) per k step: the packed dimension is strided.
+// packTrans512 emits func packTrans512(dst *float32, rows *unsafe.Pointer, kc, width int):
+// dst[p*width+r] = rows[r][p] for p < kc, r < width ≤ 32. The Go side points rows past the
+// real ones at a zero row, so padding needs no special case. Each group of 16 k steps is a
+// 16×16 in-register transpose (unpack ps, unpack pd, two 128-bit lane shuffles) per 16 rows:
+// 4 shuffles per element row instead of 16 scalar moves.
 func packTrans512() {
-	p("// func packTrans512(dst, src *float32, ld, kc, w, width int, idx *int32)")
-	p("TEXT ·packTrans512(SB), NOSPLIT, $0-56")
+	p("// func packTrans512(dst *float32, rows *unsafe.Pointer, kc, width int)")
+	p("TEXT ·packTrans512(SB), NOSPLIT, $0-32")
 	p("\tMOVQ dst+0(FP), DI")
-	p("\tMOVQ src+8(FP), SI")
-	p("\tMOVQ ld+16(FP), DX")
-	p("\tMOVQ kc+24(FP), CX")
-	p("\tMOVQ w+32(FP), R9")
-	p("\tMOVQ width+40(FP), R13")
-	p("\tMOVQ idx+48(FP), R8")
-	// Z2, Z3: row offsets r*ld (in elements) for rows 0-15 and 16-31, from idx (0..31).
-	p("\tVMOVDQU32 (R8), Z2")
-	p("\tVMOVDQU32 64(R8), Z3")
-	p("\tVPBROADCASTD DX, Z4")
-	p("\tVPMULLD Z4, Z2, Z2")
-	p("\tVPMULLD Z4, Z3, Z3")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ width+24(FP), R13")
+	// K2/K3: lanes of the two 16-row blocks that exist in the packed panel.
 	p("\tMOVL $0xffff, R10")
-	p("\tBZHIL R9, R10, R11")
-	p("\tKMOVW R11, K5")
 	p("\tBZHIL R13, R10, R11")
-	p("\tKMOVW R11, K3")
-	p("\tMOVQ $0, R12")
-	p("\tSUBQ $16, R9")
-	p("\tCMOVQLT R12, R9")
-	p("\tBZHIL R9, R10, R11")
-	p("\tKMOVW R11, K6")
+	p("\tKMOVW R11, K2")
 	p("\tMOVQ R13, R14")
 	p("\tSUBQ $16, R14")
+	p("\tMOVQ $0, R12")
 	p("\tCMOVQLT R12, R14")
 	p("\tBZHIL R14, R10, R11")
-	p("\tKMOVW R11, K4")
-	p("\tSHLQ $2, R13")
-	p("\tTESTQ CX, CX")
-	p("\tJZ pt_done")
+	p("\tKMOVW R11, K3")
+	p("\tSHLQ $2, R13") // width in bytes: stride between packed rows
+	p("\tKXNORW K1, K1, K1")
+	p("\tXORQ CX, CX") // byte offset of k step p in every source row
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $4, DX")
+	p("\tJZ pt_tail")
 	p("pt_loop:")
-	// The gather clears its mask register, so copy the row masks each step.
-	p("\tKMOVW K5, K1")
-	p("\tKMOVW K6, K2")
-	p("\tVPXORD Z0, Z0, Z0")
-	p("\tVPXORD Z1, Z1, Z1")
-	p("\tVGATHERDPS (SI)(Z2*4), K1, Z0")
-	p("\tVGATHERDPS (SI)(Z3*4), K2, Z1")
-	p("\tVMOVUPS Z0, K3, (DI)")
-	p("\tVMOVUPS Z1, K4, 64(DI)")
-	p("\tADDQ $4, SI")
-	p("\tADDQ R13, DI")
-	p("\tDECQ CX")
+	transBlocks(false)
+	p("\tADDQ $64, CX")
+	p("\tMOVQ R13, R9")
+	p("\tSHLQ $4, R9")
+	p("\tADDQ R9, DI")
+	p("\tDECQ DX")
 	p("\tJNZ pt_loop")
+	p("pt_tail:")
+	p("\tANDQ $15, BX")
+	p("\tJZ pt_done")
+	p("\tMOVL $0xffff, R10")
+	p("\tBZHIL BX, R10, R11")
+	p("\tKMOVW R11, K1")
+	transBlocks(true)
 	p("pt_done:")
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("")
+}
+
+// transBlocks transposes k steps [p, p+16) of source rows 0-15, then (if width > 16)
+// 16-31, storing packed rows at DI, DI+R13, ... With tail set, only BX < 16 steps are
+// loaded (mask K1) and stored.
+func transBlocks(tail bool) {
+	for blk := 0; blk < 2; blk++ {
+		lbl := fmt.Sprintf("pt_b%d_%v", blk, tail)
+		if blk == 1 {
+			p("\tCMPQ R13, $64")
+			p("\tJLE %s_end", lbl)
+		}
+		for r := 0; r < 16; r++ {
+			p("\tMOVQ %d(R8), R9", 8*(16*blk+r))
+			if tail {
+				p("\tVMOVUPS.Z (R9)(CX*1), K1, Z%d", r)
+			} else {
+				p("\tVMOVUPS (R9)(CX*1), Z%d", r)
+			}
+		}
+		for i := 0; i < 8; i++ {
+			p("\tVUNPCKLPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 16+2*i)
+			p("\tVUNPCKHPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 16+2*i+1)
+		}
+		for g := 0; g < 4; g++ {
+			t := func(i int) int { return 16 + 4*g + i }
+			p("\tVUNPCKLPD Z%d, Z%d, Z%d", t(2), t(0), 4*g+0)
+			p("\tVUNPCKHPD Z%d, Z%d, Z%d", t(2), t(0), 4*g+1)
+			p("\tVUNPCKLPD Z%d, Z%d, Z%d", t(3), t(1), 4*g+2)
+			p("\tVUNPCKHPD Z%d, Z%d, Z%d", t(3), t(1), 4*g+3)
+		}
+		for q := 0; q < 4; q++ {
+			v := 16 + 4*q
+			p("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z%d", 4+q, q, v+0)
+			p("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z%d", 4+q, q, v+1)
+			p("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z%d", 12+q, 8+q, v+2)
+			p("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z%d", 12+q, 8+q, v+3)
+		}
+		for q := 0; q < 4; q++ {
+			v := 16 + 4*q
+			p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", v+2, v+0, q)
+			p("\tVSHUFF32X4 $0xDD, Z%d, Z%d, Z%d", v+2, v+0, q+4)
+			p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", v+3, v+1, q+8)
+			p("\tVSHUFF32X4 $0xDD, Z%d, Z%d, Z%d", v+3, v+1, q+12)
+		}
+		k := []string{"K2", "K3"}[blk]
+		p("\tMOVQ DI, R9")
+		for q := 0; q < 16; q++ {
+			if tail && q > 0 {
+				p("\tCMPQ BX, $%d", q)
+				p("\tJLE %s_end", lbl)
+			}
+			p("\tVMOVUPS Z%d, %s, %d(R9)", q, k, 64*blk)
+			if q < 15 {
+				p("\tADDQ R13, R9")
+			}
+		}
+		p("%s_end:", lbl)
+	}
 }

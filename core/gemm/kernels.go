@@ -7,11 +7,12 @@ import (
 	"unsafe"
 )
 
-// microFunc multiplies a packed A micro-panel (k steps of MR values) by a packed B
-// micro-panel (k steps of NR values), both zero-padded, and writes the top-left mr×nr
-// corner of the MR×NR product to c (row stride ldc): c = tile when flags&1 == 0,
-// c += tile otherwise. Every element is one sequential float32 chain over k.
-type microFunc func(k int, a, b, c *float32, ldc, mr, nr, flags int)
+// microFunc multiplies a packed A micro-panel (k steps of MR values, zero-padded) by a
+// B micro-panel (k steps of NR values, bs floats apart: packed and zero-padded, or B
+// itself for full panels) and writes the top-left mr×nr corner of the product to c (row
+// stride ldc): c = tile when flags&1 == 0, c += tile otherwise. Every element is one
+// sequential float32 chain over k, so the variant used for a tile never changes a result.
+type microFunc func(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 // packFunc packs kc steps of a panel `width` wide, of which the first w are real and the
 // rest are zeroed. Copy form: dst[p*width+x] = src[off+p*ld+x] (packed dimension
@@ -19,11 +20,13 @@ type microFunc func(k int, a, b, c *float32, ldc, mr, nr, flags int)
 type packFunc func(dst, src []float32, off, ld, kc, w, width int)
 
 // kernel is one code path: a microkernel with its register-tile shape and the packers
-// that feed it.
+// that feed it. micros[i] computes tiles of up to (i+1)·rowStep rows; the last is the
+// full MR-row kernel.
 type kernel struct {
 	name      string
 	mr, nr    int
-	micro     microFunc
+	rowStep   int
+	micros    []microFunc
 	packCopy  packFunc
 	packTrans packFunc
 }
@@ -34,7 +37,7 @@ var available []*kernel
 var active atomic.Pointer[kernel]
 
 func init() {
-	available = append(archKernels(), &kernel{name: "generic", mr: gMR, nr: gNR, micro: microGeneric, packCopy: packCopyGo, packTrans: packTransGo})
+	available = append(archKernels(), &kernel{name: "generic", mr: gMR, nr: gNR, rowStep: gMR, micros: []microFunc{microGeneric}, packCopy: packCopyGo, packTrans: packTransGo})
 	active.Store(available[0])
 }
 
@@ -68,13 +71,16 @@ const (
 	gNR = 4
 )
 
-func microGeneric(k int, a, b, c *float32, ldc, mr, nr, flags int) {
+// micro picks the narrowest variant that covers mr rows.
+func (k *kernel) micro(mr int) microFunc { return k.micros[(mr-1)/k.rowStep] }
+
+func microGeneric(k int, a, b *float32, bstride int, c *float32, ldc, mr, nr, flags int) {
 	as := unsafe.Slice(a, k*gMR)
-	bs := unsafe.Slice(b, k*gNR)
+	bs := unsafe.Slice(b, (k-1)*bstride+gNR)
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
 	for p := 0; p < k; p++ {
 		ap := as[p*gMR : p*gMR+gMR : p*gMR+gMR]
-		bp := bs[p*gNR : p*gNR+gNR : p*gNR+gNR]
+		bp := bs[p*bstride : p*bstride+gNR : p*bstride+gNR]
 		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 		c00 += a0 * b0
