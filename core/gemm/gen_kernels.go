@@ -207,6 +207,9 @@ func kernel(name, R string, vb, rows, mrPack, nv, unroll int) {
 // packCopy512 emits func packCopy512(dst, src *float32, ld, kc, w, width int):
 // dst[p*width+c] = src[p*ld+c] for c < w, 0 for w ≤ c < width, p < kc; width ≤ 32.
 // Used where the packed dimension is contiguous in memory (B not transposed, A transposed).
+// Source loads are masked to w lanes (never past the matrix); stores are full vectors
+// where that is safe: for width < 16 a 64-byte store spills into the next step's slot,
+// which is written right after, so only the last step needs a masked store.
 func packCopy512() {
 	p("// func packCopy512(dst, src *float32, ld, kc, w, width int)")
 	p("TEXT ·packCopy512(SB), NOSPLIT, $0-48")
@@ -233,9 +236,39 @@ func packCopy512() {
 	p("\tCMOVQLT R12, R14")
 	p("\tBZHIL R14, R10, R11")
 	p("\tKMOVW R11, K4")
-	p("\tSHLQ $2, R13")
 	p("\tTESTQ CX, CX")
 	p("\tJZ pc_done")
+	p("\tCMPQ R13, $16")
+	p("\tJGT pc_wide")
+	p("\tSHLQ $2, R13")
+	// Narrow: 4 steps per iteration while more than 4 remain.
+	p("\tLEAQ (DX)(DX*2), R12")
+	p("\tLEAQ (R13)(R13*2), R14")
+	p("pc_n4:")
+	p("\tCMPQ CX, $4")
+	p("\tJLE pc_n1")
+	p("\tVMOVUPS.Z (SI), K1, Z0")
+	p("\tVMOVUPS.Z (SI)(DX*1), K1, Z1")
+	p("\tVMOVUPS.Z (SI)(DX*2), K1, Z2")
+	p("\tVMOVUPS.Z (SI)(R12*1), K1, Z3")
+	p("\tVMOVUPS Z0, (DI)")
+	p("\tVMOVUPS Z1, (DI)(R13*1)")
+	p("\tVMOVUPS Z2, (DI)(R13*2)")
+	p("\tVMOVUPS Z3, (DI)(R14*1)")
+	p("\tLEAQ (SI)(DX*4), SI")
+	p("\tLEAQ (DI)(R13*4), DI")
+	p("\tSUBQ $4, CX")
+	p("\tJMP pc_n4")
+	p("pc_n1:")
+	p("\tVMOVUPS.Z (SI), K1, Z0")
+	p("\tVMOVUPS Z0, K3, (DI)")
+	p("\tADDQ DX, SI")
+	p("\tADDQ R13, DI")
+	p("\tDECQ CX")
+	p("\tJNZ pc_n1")
+	p("\tJMP pc_done")
+	p("pc_wide:")
+	p("\tSHLQ $2, R13")
 	p("pc_loop:")
 	p("\tVMOVUPS.Z (SI), K1, Z0")
 	p("\tVMOVUPS.Z 64(SI), K2, Z1")
