@@ -113,3 +113,13 @@ func TestAVX512AdamAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestPureGoKernels reruns the gradient and forward checks with the portable kernels that
+// machines without AVX-512 use.
+func TestPureGoKernels(t *testing.T) {
+	s1, s2, s3, s4 := biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate
+	defer func() { biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate = s1, s2, s3, s4 }()
+	biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate = biasSiLUBlockGo, biasSiLUDerivBlockGo, mulBlockGo, adamUpdateGo
+	checkGradients(t)
+	checkForward(t)
+}

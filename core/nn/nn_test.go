@@ -25,7 +25,9 @@ func randMat(r *rand.Rand, n int, scale float64) []float32 {
 // terms)·(term size) ≈ 6e-8·50 ≈ 3e-6 relative to the gradient's scale, plus ~2 ulp from
 // the fast exp. So |g − fd| ≤ 1e-5·max|fd| still holds (observed: ≤ 1e-7), while a wrong derivative
 // (missing factor, misplaced bias, wrong transpose) is off by O(1) of the scale.
-func TestGradFiniteDifferences(t *testing.T) {
+func TestGradFiniteDifferences(t *testing.T) { checkGradients(t) }
+
+func checkGradients(t *testing.T) {
 	for _, act := range []string{"silu", "relu", "tanh"} {
 		for _, depth := range []int{0, 1, 3} {
 			cfg := Config{In: 3, Out: 2, Width: 5, Depth: depth, Act: act}
@@ -80,7 +82,9 @@ func TestGradFiniteDifferences(t *testing.T) {
 // the float64 network. Float32 dot products of length ≤ 64 with random-sign terms err by
 // about √64·ε32 ≈ 5e-7 of the terms' size per layer; over four layers that stays well
 // below 1e-5 of the outputs' RMS, the bound used.
-func TestForwardMatchesFloat64(t *testing.T) {
+func TestForwardMatchesFloat64(t *testing.T) { checkForward(t) }
+
+func checkForward(t *testing.T) {
 	for _, act := range []string{"silu", "relu", "tanh"} {
 		r := rand.New(rand.NewPCG(3, 4))
 		cfg := Config{In: 5, Out: 3, Width: 64, Depth: 3, Act: act}

@@ -10,7 +10,8 @@ import (
 // inputs x (rows×In) and writes ∂L/∂params into grad (same layout as Params). The loss is
 // accumulated in float64. Every layer product is a GEMM: forward h·W (with bias and
 // activation fused, keeping act'(z)), backward [h,1]ᵀ·∂z for weights and bias at once, and
-// ∂z·Wᵀ (with the activation derivative fused) for the layer below.
+// ∂z·Wᵀ (with the activation derivative fused) for the layer below. The whole batch is one
+// pass, so ws holds about (2·Depth+3)·rows·Width floats.
 func (m *MLP) LossGrad(ws *Workspace, x, target []float32, rows int, grad []float32) float64 {
 	cfg := m.cfg
 	switch {
