@@ -7,10 +7,11 @@ import (
 	"sync"
 )
 
-// Adam is PyTorch's torch.optim.Adam without weight decay or amsgrad:
+// Adam is PyTorch's torch.optim.Adam without weight decay or amsgrad, in the same
+// operation order:
 //
-//	m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²
-//	p ← p − (LR/(1−β1^t)) · m / (√v/√(1−β2^t) + Eps)
+//	m ← m + (1−β1)·(g − m)   (lerp),   v ← β2·v + (1−β2)·g·g
+//	p ← p − (LR/(1−β1^t)) · (m / (√v/√(1−β2^t) + Eps))
 //
 // with the bias corrections computed in float64 (as Python does) and the moments kept in
 // float32. The state is created on the first Step; set the fields before it.
@@ -37,7 +38,6 @@ func (a *Adam) Step(params, grad []float32) {
 	}
 	a.t++
 	k := adamConsts{
-		b1:  float32(a.Beta1),
 		c1:  float32(1 - a.Beta1),
 		b2:  float32(a.Beta2),
 		c2:  float32(1 - a.Beta2),
@@ -53,7 +53,7 @@ func (a *Adam) Step(params, grad []float32) {
 }
 
 type adamConsts struct {
-	b1, c1, b2, c2, eps, step, bc2sqrt float32
+	c1, b2, c2, eps, step, bc2sqrt float32 // order fixed: adamAVX512 reads them by offset
 }
 
 // adamGrain is the smallest slice worth a goroutine; the update is elementwise, so how
@@ -66,11 +66,11 @@ func adamUpdateGo(p, g, m, v []float32, k *adamConsts) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
 		gi := g[i]
-		mi := k.b1*m[i] + k.c1*gi
+		mi := m[i] + k.c1*(gi-m[i])
 		vi := k.b2*v[i] + k.c2*gi*gi
 		m[i], v[i] = mi, vi
 		den := float32(math.Sqrt(float64(vi)))/k.bc2sqrt + k.eps
-		p[i] -= k.step * mi / den
+		p[i] -= k.step * (mi / den)
 	}
 }
 

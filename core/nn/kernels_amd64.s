@@ -250,13 +250,13 @@ mul_done:
 	RET
 
 // ADAM updates p, m, v at (DI), (BX), (R8) from g at (SI) under mask K1
-// (constants: Z16 b1, Z17 c1, Z18 b2, Z19 c2, Z20 eps, Z21 step, Z22 bc2sqrt).
+// (constants: Z17 c1, Z18 b2, Z19 c2, Z20 eps, Z21 step, Z22 bc2sqrt).
 #define ADAM \
 	VMOVUPS.Z (SI), K1, Z0 \          // g
 	VMOVUPS.Z (BX), K1, Z1 \          // m
 	VMOVUPS.Z (R8), K1, Z2 \          // v
-	VMULPS      Z17, Z0, Z3 \         // m = b1·m + c1·g
-	VFMADD231PS Z16, Z1, Z3 \
+	VSUBPS      Z1, Z0, Z3 \          // m += c1·(g − m)
+	VFMADD213PS Z1, Z17, Z3 \
 	VMULPS      Z19, Z0, Z4 \         // v = b2·v + (c2·g)·g
 	VMULPS      Z0, Z4, Z4 \
 	VFMADD231PS Z18, Z2, Z4 \
@@ -265,8 +265,8 @@ mul_done:
 	VSQRTPS     Z4, Z5 \              // den = √v / bc2sqrt + eps
 	VDIVPS      Z22, Z5, Z5 \
 	VADDPS      Z20, Z5, Z5 \
-	VMULPS      Z21, Z3, Z6 \         // p −= (step·m) / den
-	VDIVPS      Z5, Z6, Z6 \
+	VDIVPS      Z5, Z3, Z6 \          // p −= step·(m / den)
+	VMULPS      Z21, Z6, Z6 \
 	VMOVUPS.Z   (DI), K1, Z7 \
 	VSUBPS      Z6, Z7, Z7 \
 	VMOVUPS     Z7, K1, (DI)
@@ -279,13 +279,12 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-104
 	MOVQ m_base+48(FP), BX
 	MOVQ v_base+72(FP), R8
 	MOVQ k+96(FP), AX
-	VBROADCASTSS 0(AX), Z16
-	VBROADCASTSS 4(AX), Z17
-	VBROADCASTSS 8(AX), Z18
-	VBROADCASTSS 12(AX), Z19
-	VBROADCASTSS 16(AX), Z20
-	VBROADCASTSS 20(AX), Z21
-	VBROADCASTSS 24(AX), Z22
+	VBROADCASTSS 0(AX), Z17
+	VBROADCASTSS 4(AX), Z18
+	VBROADCASTSS 8(AX), Z19
+	VBROADCASTSS 12(AX), Z20
+	VBROADCASTSS 16(AX), Z21
+	VBROADCASTSS 20(AX), Z22
 	KXNORW K0, K0, K1
 
 adam_loop:

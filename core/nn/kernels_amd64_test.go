@@ -100,7 +100,7 @@ func TestAVX512AdamAgrees(t *testing.T) {
 		m1, v1, m2, v2 := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 		for step := 1; step <= 3; step++ {
 			g := randMat(r, n, 1)
-			k := adamConsts{b1: 0.9, c1: 0.1, b2: 0.999, c2: float32(1 - 0.999), eps: 1e-8}
+			k := adamConsts{c1: 0.1, b2: 0.999, c2: float32(1 - 0.999), eps: 1e-8}
 			k.step = float32(1e-3 / (1 - math.Pow(0.9, float64(step))))
 			k.bc2sqrt = float32(math.Sqrt(1 - math.Pow(0.999, float64(step))))
 			adamAVX512(p1, g, m1, v1, &k)
