@@ -129,7 +129,7 @@ type job struct {
 	// colSplit: each goroutine owns a group of column panels (packing them itself and
 	// every row chunk of A); otherwise goroutines own row chunks and share all panels.
 	colSplit  bool
-	pstate    []atomic.Int32 // per panel: panelTodo, panelPacking, panelReady
+	pstate    []panelState
 	unitsDone atomic.Int64
 	seg       [maxThreads]segment
 	joined    atomic.Int64
@@ -141,6 +141,13 @@ const (
 	maxThreads = 64
 	closedBit  = 1 << 40
 )
+
+// panelState is panelTodo, panelPacking or panelReady, on its own cache line: panels
+// owned by different goroutines would otherwise share lines and bounce between cores.
+type panelState struct {
+	v atomic.Int32
+	_ [60]byte
+}
 
 const (
 	panelTodo = iota
@@ -173,11 +180,11 @@ func (j *job) plan(threads int) {
 	}
 	j.bp.ensure(j.np * j.kj * nr)
 	if cap(j.pstate) < j.np {
-		j.pstate = make([]atomic.Int32, j.np)
+		j.pstate = make([]panelState, j.np)
 	}
 	j.pstate = j.pstate[:j.np]
 	for i := range j.pstate {
-		j.pstate[i].Store(panelTodo)
+		j.pstate[i].v.Store(panelTodo)
 	}
 	j.unitsDone.Store(0)
 	j.joined.Store(0)
@@ -203,7 +210,7 @@ func (j *job) unit(u int) (chunk, jp int) {
 
 // readyPanel packs panel jp unless another goroutine has (or is doing it).
 func (j *job) readyPanel(jp int) {
-	st := &j.pstate[jp]
+	st := &j.pstate[jp].v
 	if st.Load() == panelReady {
 		return
 	}
@@ -212,9 +219,7 @@ func (j *job) readyPanel(jp int) {
 		st.Store(panelReady)
 		return
 	}
-	for st.Load() != panelReady {
-		runtime.Gosched()
-	}
+	waitFor(func() bool { return st.Load() == panelReady })
 }
 
 // execute runs the job on the caller's goroutine plus up to threads-1 helpers.
@@ -237,17 +242,25 @@ func (j *job) execute() {
 	}
 	j.run(0)
 	units := int64(j.nchk * j.np)
-	for j.unitsDone.Load() < units {
-		runtime.Gosched()
-	}
+	waitFor(func() bool { return j.unitsDone.Load() >= units })
 	for {
 		s := j.state.Load()
 		if j.state.CompareAndSwap(s, s|closedBit) {
 			break
 		}
 	}
-	for j.state.Load() != closedBit {
-		runtime.Gosched()
+	waitFor(func() bool { return j.state.Load() == closedBit })
+}
+
+// waitFor spins until done(): what it waits for is short work running on another core.
+// It yields the processor now and then in case that core's goroutine was descheduled.
+func waitFor(done func() bool) {
+	for i := 1; !done(); i++ {
+		if i%256 == 0 {
+			runtime.Gosched()
+		} else {
+			cpuRelax()
+		}
 	}
 }
 
@@ -301,16 +314,18 @@ func helper() {
 					break
 				}
 			}
-			if spins%64 == 0 {
-				select {
-				case j = <-wakeCh:
-					continue
-				default:
-				}
-				runtime.Gosched() // let the program's other goroutines run
-				if time.Now().After(deadline) {
-					j = <-wakeCh
-				}
+			if spins%1024 != 0 {
+				cpuRelax()
+				continue
+			}
+			select {
+			case j = <-wakeCh:
+				continue
+			default:
+			}
+			runtime.Gosched() // let the program's other goroutines run
+			if time.Now().After(deadline) {
+				j = <-wakeCh
 			}
 		}
 		j.help()
@@ -322,7 +337,7 @@ func helper() {
 func (j *job) run(id int) {
 	abuf := aPool.Get().(*fbuf)
 	abuf.ensure(j.tpc*j.kern.mr*j.kj + maxTile) // packed A chunk, then the scratch tile
-	cur := -1
+	cur, done := -1, 0
 	for s := 0; s < j.threads; s++ {
 		sg := &j.seg[(id+s)%j.threads]
 		for {
@@ -337,10 +352,11 @@ func (j *job) run(id int) {
 				cur = chunk
 			}
 			j.compute(abuf.data, chunk, jp)
-			j.unitsDone.Add(1)
+			done++
 		}
 	}
 	aPool.Put(abuf)
+	j.unitsDone.Add(int64(done)) // once per goroutine: a shared per-unit counter would bounce
 }
 
 // panel returns column panel jp: its first column, width, and where its k steps start

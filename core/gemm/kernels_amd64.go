@@ -32,6 +32,9 @@ func packCopy512(dst, src *float32, ld, kc, w, width int)
 //go:noescape
 func packTrans512(dst *float32, rows *unsafe.Pointer, kc, width int)
 
+// cpuRelax is PAUSE: a polite spin-wait step.
+func cpuRelax()
+
 // maskTab is a sliding window of lane masks for the AVX2 edge stores.
 var maskTab = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 

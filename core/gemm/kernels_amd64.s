@@ -2513,3 +2513,7 @@ pt_done:
 	VZEROUPPER
 	RET
 
+// func cpuRelax()
+TEXT ·cpuRelax(SB), NOSPLIT, $0-0
+	PAUSE
+	RET
