@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // kernelInputs returns pre-activations covering the saturated ends, the clamp at ±87/88,
@@ -122,4 +123,15 @@ func TestPureGoKernels(t *testing.T) {
 	biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate = biasSiLUBlockGo, biasSiLUDerivBlockGo, mulBlockGo, adamUpdateGo
 	checkGradients(t)
 	checkForward(t)
+}
+
+// TestAdamConstsLayout guards the offsets adamAVX512 reads the constants from.
+func TestAdamConstsLayout(t *testing.T) {
+	var k adamConsts
+	got := []uintptr{unsafe.Offsetof(k.c1), unsafe.Offsetof(k.b2), unsafe.Offsetof(k.c2), unsafe.Offsetof(k.eps), unsafe.Offsetof(k.step), unsafe.Offsetof(k.bc2sqrt)}
+	for i, off := range got {
+		if off != uintptr(4*i) {
+			t.Fatalf("adamConsts field %d at offset %d; kernels_amd64.s expects %d", i, off, 4*i)
+		}
+	}
 }
