@@ -8,21 +8,26 @@ import (
 )
 
 // TestTrainingIndependentOfGOMAXPROCS: the same seed must give the same weights bit for bit
-// with one or two threads. The network is wide enough (384) that the GEMMs split into
-// several blocks and Adam runs on two goroutines.
+// with one or two threads, and the trained field the same scores. The network is the
+// paper's width (512): the GEMMs split over both cores and Adam runs on two goroutines.
 func TestTrainingIndependentOfGOMAXPROCS(t *testing.T) {
-	cfg := TrainConfig{Width: 384, Depth: 2, Batch: 510, Iters: 3, LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, LossEvery: 1}
+	cfg := TrainConfig{Width: 512, Depth: 3, Batch: 510, Iters: 4, LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, LossEvery: 1}
 	pools := [][]float64{{0, 0, 1, 1, 2, -1}, {5, 5, -3, 2}, {-1, 0.5}}
-	run := func(procs int) ([]float32, []LossPoint) {
+	x := make([]float64, 2*3000)
+	r := rand.New(rand.NewPCG(5, 5))
+	for k := range x {
+		x[k] = 2 * r.NormFloat64()
+	}
+	run := func(procs int) ([]float32, []LossPoint, [][]float64) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		m, curve, err := TrainConditional(pools, 2, cfg, rand.New(rand.NewPCG(42, 0)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return m.Params(), curve
+		return m.Params(), curve, scores(ConditionalField(m, 2, 3), 0.6, x)
 	}
-	p1, c1 := run(1)
-	p2, c2 := run(2)
+	p1, c1, s1 := run(1)
+	p2, c2, s2 := run(2)
 	for i := range p1 {
 		if p1[i] != p2[i] {
 			t.Fatalf("parameter %d: %v with GOMAXPROCS=1, %v with 2", i, p1[i], p2[i])
@@ -31,6 +36,13 @@ func TestTrainingIndependentOfGOMAXPROCS(t *testing.T) {
 	for i := range c1 {
 		if c1[i] != c2[i] {
 			t.Fatalf("loss point %d: %v vs %v", i, c1[i], c2[i])
+		}
+	}
+	for a := range s1 {
+		for k := range s1[a] {
+			if s1[a][k] != s2[a][k] {
+				t.Fatalf("score of source %d, entry %d: %v vs %v", a, k, s1[a][k], s2[a][k])
+			}
 		}
 	}
 }
