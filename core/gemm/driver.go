@@ -68,7 +68,7 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 
 	// k blocking depends on k alone: it fixes each element's summation order.
 	nk := (k + blk.kc - 1) / blk.kc
-	kc := (k + nk - 1) / nk
+	kc := ((k+nk-1)/nk + 15) &^ 15 // whole groups of 16 steps, for the row-block A layout
 	// k range per job: enough blocks that a row chunk of at least 4 tiles fits blk.aChunk.
 	kJob := max(kc, blk.aChunk/(4*mr)/kc*kc)
 	nc := max(nr, blk.bJob/min(k, kJob)/nr*nr)
@@ -336,7 +336,7 @@ func helper() {
 // the others (back). B panels are packed on first use by whoever needs them.
 func (j *job) run(id int) {
 	abuf := aPool.Get().(*fbuf)
-	abuf.ensure(j.tpc*j.kern.mr*j.kj + maxTile) // packed A chunk, then the scratch tile
+	abuf.ensure(j.tpc*j.tileStride() + maxTile) // packed A chunk, then the scratch tile
 	cur, done := -1, 0
 	for s := 0; s < j.threads; s++ {
 		sg := &j.seg[(id+s)%j.threads]
@@ -386,12 +386,13 @@ func (j *job) packB(jp int) {
 
 func (j *job) packA(buf []float32, chunk int) {
 	mr, kj := j.kern.mr, j.kj
+	ts := j.tileStride()
 	t0, t1 := chunk*j.tpc, min(chunk*j.tpc+j.tpc, j.tiles)
 	if !j.transA {
 		for t := t0; t < t1; t++ {
 			i := t * mr
-			dst := buf[(t-t0)*kj*mr : (t-t0+1)*kj*mr]
-			j.kern.packTrans(dst, j.a, i*j.lda+j.p0, j.lda, kj, min(mr, j.m-i), mr)
+			dst := buf[(t-t0)*ts : (t-t0+1)*ts]
+			j.kern.aRows.pack(dst, j.a, i*j.lda+j.p0, j.lda, kj, min(mr, j.m-i), mr)
 		}
 		return
 	}
@@ -402,11 +403,14 @@ func (j *job) packA(buf []float32, chunk int) {
 	for pb := 0; pb < kj; pb += kb {
 		for t := t0; t < t1; t++ {
 			i := t * mr
-			dst := buf[(t-t0)*kj*mr+pb*mr : (t-t0+1)*kj*mr]
-			j.kern.packCopy(dst, j.a, (j.p0+pb)*j.lda+i, j.lda, min(kb, kj-pb), min(mr, j.m-i), mr)
+			dst := buf[(t-t0)*ts+pb*mr : (t-t0+1)*ts]
+			j.kern.aCols.pack(dst, j.a, (j.p0+pb)*j.lda+i, j.lda, min(kb, kj-pb), min(mr, j.m-i), mr)
 		}
 	}
 }
+
+// tileStride is the packed size of one A tile: k steps padded to whole groups of 16.
+func (j *job) tileStride() int { return (j.kj + 15) &^ 15 * j.kern.mr }
 
 // maxTile bounds MR×NR over all kernels: the scratch tile for transposed output.
 const maxTile = 12 * 32
@@ -418,6 +422,11 @@ func (j *job) compute(abuf []float32, chunk, jp int) {
 	t0, t1 := chunk*j.tpc, min(chunk*j.tpc+j.tpc, j.tiles)
 	col, w, bpan, bs := j.panel(jp)
 	tile := abuf[len(abuf)-maxTile:]
+	ts := j.tileStride()
+	ap := &j.kern.aRows
+	if j.transA {
+		ap = &j.kern.aCols
+	}
 	for pq := 0; pq < j.kj; pq += j.kc {
 		kq := min(j.kc, j.kj-pq)
 		flags := 0
@@ -427,8 +436,8 @@ func (j *job) compute(abuf []float32, chunk, jp int) {
 		for t := t0; t < t1; t++ {
 			i := t * mr
 			rows := min(mr, j.m-i)
-			micro := j.kern.micro(rows)
-			a := &abuf[(t-t0)*j.kj*mr+pq*mr]
+			micro := ap.micro(rows, j.kern.rowStep)
+			a := &abuf[(t-t0)*ts+pq*mr]
 			if !j.ctrans {
 				micro(kq, a, &bpan[pq*bs], bs, &j.c[i*j.ldc+col], j.ldc, rows, w, flags)
 				continue

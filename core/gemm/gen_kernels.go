@@ -30,13 +30,15 @@ func main() {
 	p("#include \"textflag.h\"")
 	p("")
 	for _, rows := range []int{4, 8, 12} {
-		kernel(fmt.Sprintf("kernAVX512x%d", rows), "Z", 64, rows, mr512, 2, 4)
+		kernel(fmt.Sprintf("kernAVX512x%d", rows), "Z", 64, rows, colLayout(mr512), 2)
+		kernel(fmt.Sprintf("kernAVX512r%d", rows), "Z", 64, rows, rowLayout(mr512), 2)
 	}
 	for _, rows := range []int{2, 4, 6} {
-		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, mr256, 2, 4)
+		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, colLayout(mr256), 2)
 	}
 	packCopy512()
 	packTrans512()
+	packRows512()
 	p("// func cpuRelax()")
 	p("TEXT ·cpuRelax(SB), NOSPLIT, $0-0")
 	p("\tPAUSE")
@@ -46,18 +48,33 @@ func main() {
 	}
 }
 
+// aLayout says where packed A element (row r, k step p) lives: the k loop is unrolled
+// `unroll` times; within an unrolled group it is at rowOff·r + stepOff·u from AX, which
+// then advances by groupAdv (tailAdv per step in the remainder loop).
+type aLayout struct {
+	rowOff, stepOff, unroll, groupAdv, tailAdv int
+}
+
+// colLayout: k-major, [p][mr] — what a transposed A (rows of Aᵀ contiguous) packs into
+// with plain copies.
+func colLayout(mr int) aLayout { return aLayout{4, 4 * mr, 4, 16 * mr, 4 * mr} }
+
+// rowLayout: blocks of 16 k steps, [p/16][mr][16] — 64-byte pieces of A's rows, so an
+// untransposed A packs with plain copies instead of a transpose.
+func rowLayout(mr int) aLayout { return aLayout{64, 4, 16, 64 * mr, 4} }
+
 // kernel emits func name(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int).
-// a: packed A micro-panel, mrPack values per k step, of which the first `rows` are used;
+// a: packed A micro-panel in layout al, of which the first `rows` rows are used;
 // b: B micro-panel, nv vectors per k step, bs floats apart (packed: nv*lanes; or B itself).
 // Accumulates the tile in registers — each element one FMA chain in k order — then writes
 // the top-left mr×nr corner: C = acc (flags&1 == 0) or C += acc (flags&1 == 1).
-func kernel(name, R string, vb, rows, mrPack, nv, unroll int) {
+func kernel(name, R string, vb, rows int, al aLayout, nv int) {
+	unroll := al.unroll
 	nacc := rows * nv
 	acc := func(r, v int) string { return fmt.Sprintf("%s%d", R, r*nv+v) }
 	breg := func(v int) string { return fmt.Sprintf("%s%d", R, nacc+v) }
 	bc := func(r int) string { return fmt.Sprintf("%s%d", R, nacc+nv+r%2) }
 	lanes := vb / 4
-	as := mrPack * 4
 	p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)", name)
 	p("TEXT ·%s(SB), NOSPLIT, $0-72", name)
 	p("\tMOVQ k+0(FP), CX")
@@ -82,21 +99,21 @@ func kernel(name, R string, vb, rows, mrPack, nv, unroll int) {
 		}
 		p("\tADDQ R9, BX")
 		for r := 0; r < rows; r++ {
-			p("\tVBROADCASTSS %d(AX), %s", offA+4*r, bc(r))
+			p("\tVBROADCASTSS %d(AX), %s", offA+al.rowOff*r, bc(r))
 			for v := 0; v < nv; v++ {
 				p("\tVFMADD231PS %s, %s, %s", bc(r), breg(v), acc(r, v))
 			}
 		}
 	}
-	shift := map[int]int{1: 0, 2: 1, 4: 2, 8: 3}[unroll]
+	shift := map[int]int{1: 0, 2: 1, 4: 2, 8: 3, 16: 4}[unroll]
 	p("\tMOVQ CX, DX")
 	p("\tSHRQ $%d, DX", shift)
 	p("\tJZ %s_tail", name)
 	p("%s_loop:", name)
 	for u := 0; u < unroll; u++ {
-		step(u * as)
+		step(u * al.stepOff)
 	}
-	p("\tADDQ $%d, AX", unroll*as)
+	p("\tADDQ $%d, AX", al.groupAdv)
 	p("\tDECQ DX")
 	p("\tJNZ %s_loop", name)
 	p("%s_tail:", name)
@@ -104,7 +121,7 @@ func kernel(name, R string, vb, rows, mrPack, nv, unroll int) {
 	p("\tJZ %s_store", name)
 	p("%s_tloop:", name)
 	step(0)
-	p("\tADDQ $%d, AX", as)
+	p("\tADDQ $%d, AX", al.tailAdv)
 	p("\tDECQ CX")
 	p("\tJNZ %s_tloop", name)
 
@@ -313,8 +330,14 @@ func packTrans512() {
 	p("\tSHLQ $2, R13") // width in bytes: stride between packed rows
 	p("\tKXNORW K1, K1, K1")
 	p("\tXORQ CX, CX") // byte offset of k step p in every source row
-	p("\tMOVQ BX, DX")
+	// Full groups while more than 16 steps remain; the last 1-16 go through the masked
+	// tail, so the main loop may store whole vectors that spill into the next step's slot.
+	p("\tLEAQ -1(BX), DX")
 	p("\tSHRQ $4, DX")
+	p("\tMOVQ DX, R9")
+	p("\tSHLQ $4, R9")
+	p("\tSUBQ R9, BX")
+	p("\tTESTQ DX, DX")
 	p("\tJZ pt_tail")
 	p("pt_loop:")
 	transBlocks(false)
@@ -325,13 +348,60 @@ func packTrans512() {
 	p("\tDECQ DX")
 	p("\tJNZ pt_loop")
 	p("pt_tail:")
-	p("\tANDQ $15, BX")
-	p("\tJZ pt_done")
 	p("\tMOVL $0xffff, R10")
 	p("\tBZHIL BX, R10, R11")
 	p("\tKMOVW R11, K1")
 	transBlocks(true)
 	p("pt_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// packRows512 emits func packRows512(dst *float32, rows *unsafe.Pointer, kc, mr int):
+// packs mr source rows (rows[r][p], p < kc) into rowLayout: for each group of 16 k steps,
+// mr 64-byte pieces. The last group is loaded masked and zero-filled. Rows past the real
+// ones point at a zero row, as for packTrans512.
+func packRows512() {
+	p("// func packRows512(dst *float32, rows *unsafe.Pointer, kc, mr int)")
+	p("TEXT ·packRows512(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ mr+24(FP), R13")
+	p("\tXORQ CX, CX") // byte offset of the group in every source row
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $4, DX")
+	p("\tJZ pr_tail")
+	p("pr_loop:")
+	p("\tXORQ R10, R10")
+	p("pr_row:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMOVUPS (R9)(CX*1), Z0")
+	p("\tVMOVUPS Z0, (DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr_row")
+	p("\tADDQ $64, CX")
+	p("\tDECQ DX")
+	p("\tJNZ pr_loop")
+	p("pr_tail:")
+	p("\tANDQ $15, BX")
+	p("\tJZ pr_done")
+	p("\tMOVL $0xffff, R11")
+	p("\tBZHIL BX, R11, R11")
+	p("\tKMOVW R11, K1")
+	p("\tXORQ R10, R10")
+	p("pr_trow:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMOVUPS.Z (R9)(CX*1), K1, Z0")
+	p("\tVMOVUPS Z0, (DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr_trow")
+	p("pr_done:")
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("")
@@ -387,7 +457,11 @@ func transBlocks(tail bool) {
 				p("\tCMPQ BX, $%d", q)
 				p("\tJLE %s_end", lbl)
 			}
-			p("\tVMOVUPS Z%d, %s, %d(R9)", q, k, 64*blk)
+			if blk == 0 && !tail {
+				p("\tVMOVUPS Z%d, (R9)", q)
+			} else {
+				p("\tVMOVUPS Z%d, %s, %d(R9)", q, k, 64*blk)
+			}
 			if q < 15 {
 				p("\tADDQ R13, R9")
 			}

@@ -19,17 +19,29 @@ type microFunc func(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags
 // contiguous in src). Transposed form: dst[p*width+x] = src[off+x*ld+p].
 type packFunc func(dst, src []float32, off, ld, kc, w, width int)
 
-// kernel is one code path: a microkernel with its register-tile shape and the packers
-// that feed it. micros[i] computes tiles of up to (i+1)·rowStep rows; the last is the
-// full MR-row kernel.
+// kernel is one code path: a register-tile shape, microkernels and the packers that
+// feed them.
 type kernel struct {
-	name      string
-	mr, nr    int
-	rowStep   int
-	micros    []microFunc
-	packCopy  packFunc
-	packTrans packFunc
+	name    string
+	mr, nr  int
+	rowStep int
+	// A is packed one of two ways, each read by its own microkernels: aRows for an
+	// untransposed A (rows contiguous in k; pack is transposed-form), aCols for a
+	// transposed one (pack is copy-form).
+	aRows, aCols aPath
+	// B panels: copy form for an untransposed B, transposed form otherwise.
+	packCopy, packTrans packFunc
 }
+
+// aPath is one way of packing A: the packer (tiles are padded to a multiple of 16 k
+// steps) and microkernels where micros[i] computes tiles of up to (i+1)·rowStep rows.
+type aPath struct {
+	pack   packFunc
+	micros []microFunc
+}
+
+// micro picks the narrowest variant that covers rows.
+func (a *aPath) micro(rows, step int) microFunc { return a.micros[(rows-1)/step] }
 
 // available lists the paths this CPU can run, fastest first; the generic path is last.
 var available []*kernel
@@ -37,7 +49,13 @@ var available []*kernel
 var active atomic.Pointer[kernel]
 
 func init() {
-	available = append(archKernels(), &kernel{name: "generic", mr: gMR, nr: gNR, rowStep: gMR, micros: []microFunc{microGeneric}, packCopy: packCopyGo, packTrans: packTransGo})
+	generic := []microFunc{microGeneric}
+	available = append(archKernels(), &kernel{
+		name: "generic", mr: gMR, nr: gNR, rowStep: gMR,
+		aRows:    aPath{packTransGo, generic},
+		aCols:    aPath{packCopyGo, generic},
+		packCopy: packCopyGo, packTrans: packTransGo,
+	})
 	active.Store(available[0])
 }
 
@@ -70,9 +88,6 @@ const (
 	gMR = 4
 	gNR = 4
 )
-
-// micro picks the narrowest variant that covers mr rows.
-func (k *kernel) micro(mr int) microFunc { return k.micros[(mr-1)/k.rowStep] }
 
 func microGeneric(k int, a, b *float32, bstride int, c *float32, ldc, mr, nr, flags int) {
 	as := unsafe.Slice(a, k*gMR)

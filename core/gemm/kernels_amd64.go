@@ -18,6 +18,15 @@ func kernAVX512x8(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags i
 func kernAVX512x12(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 //go:noescape
+func kernAVX512r4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
+func kernAVX512r8(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
+func kernAVX512r12(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
 func kernAVX2x2(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 //go:noescape
@@ -32,25 +41,37 @@ func packCopy512(dst, src *float32, ld, kc, w, width int)
 //go:noescape
 func packTrans512(dst *float32, rows *unsafe.Pointer, kc, width int)
 
+//go:noescape
+func packRows512(dst *float32, rows *unsafe.Pointer, kc, mr int)
+
 // cpuRelax is PAUSE: a polite spin-wait step.
 func cpuRelax()
 
 // maskTab is a sliding window of lane masks for the AVX2 edge stores.
 var maskTab = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
-// zeroRow stands in for the missing source rows of an edge panel in packTrans512.
+// zeroRow stands in for the missing source rows of an edge tile or panel.
 var zeroRow [4096]float32
 
 func archKernels() []*kernel {
 	var ks []*kernel
 	// AVX-512 kernels also use BMI2 (BZHI) for the edge masks; every AVX-512 CPU has it.
 	if cpu.X86.HasAVX512F && cpu.X86.HasBMI2 {
-		ks = append(ks, &kernel{name: "avx512", mr: 12, nr: 32, rowStep: 4,
-			micros: []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}, packCopy: packCopyAVX512, packTrans: packTransAVX512})
+		ks = append(ks, &kernel{
+			name: "avx512", mr: 12, nr: 32, rowStep: 4,
+			aRows:    aPath{packRowsAVX512, []microFunc{kernAVX512r4, kernAVX512r8, kernAVX512r12}},
+			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
+			packCopy: packCopyAVX512, packTrans: packTransAVX512,
+		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		ks = append(ks, &kernel{name: "avx2", mr: 6, nr: 16, rowStep: 2,
-			micros: []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}, packCopy: packCopyGo, packTrans: packTransGo})
+		micros := []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}
+		ks = append(ks, &kernel{
+			name: "avx2", mr: 6, nr: 16, rowStep: 2,
+			aRows:    aPath{packTransGo, micros},
+			aCols:    aPath{packCopyGo, micros},
+			packCopy: packCopyGo, packTrans: packTransGo,
+		})
 	}
 	return ks
 }
@@ -73,8 +94,28 @@ func packTransAVX512(dst, src []float32, off, ld, kc, w, width int) {
 		return
 	}
 	_ = dst[kc*width-1]
+	rows := rowPointers(src, off, ld, kc, w)
+	packTrans512(unsafe.SliceData(dst), &rows[0], kc, width)
+}
+
+// packRowsAVX512 packs into the row-block layout of the kernAVX512r* kernels:
+// dst[(p/16)*16*width + x*16 + p%16] = src[off+x*ld+p], zero for x ≥ w and for the
+// padding of the last block of 16.
+func packRowsAVX512(dst, src []float32, off, ld, kc, w, width int) {
+	if kc == 0 {
+		return
+	}
+	if kc > len(zeroRow) {
+		panic("gemm: k block longer than zeroRow") // blocking keeps job k ranges far below
+	}
+	_ = dst[(kc+15)/16*16*width-1]
+	rows := rowPointers(src, off, ld, kc, w)
+	packRows512(unsafe.SliceData(dst), &rows[0], kc, width)
+}
+
+// rowPointers points at w source rows of kc floats, then at zeroRow for the rest.
+func rowPointers(src []float32, off, ld, kc, w int) (rows [32]unsafe.Pointer) {
 	_ = src[off+(w-1)*ld+kc-1]
-	var rows [32]unsafe.Pointer
 	for r := range rows {
 		if r < w {
 			rows[r] = unsafe.Pointer(&src[off+r*ld])
@@ -82,5 +123,5 @@ func packTransAVX512(dst, src []float32, off, ld, kc, w, width int) {
 			rows[r] = unsafe.Pointer(&zeroRow[0])
 		}
 	}
-	packTrans512(unsafe.SliceData(dst), &rows[0], kc, width)
+	return rows
 }
