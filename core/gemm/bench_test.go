@@ -11,8 +11,14 @@ import (
 
 // machinePeak is the FMA-loop limit on all threads a multiply may use, measured once
 // per process so every %peak figure is against the same number.
+// The best of a few short runs: on a shared machine a single long run mostly measures
+// the neighbours.
 var machinePeak = sync.OnceValue(func() float64 {
-	return PeakGFLOPS(min(runtime.GOMAXPROCS(0), runtime.NumCPU()), 300*time.Millisecond)
+	best := 0.0
+	for i := 0; i < 6; i++ {
+		best = max(best, PeakGFLOPS(min(runtime.GOMAXPROCS(0), runtime.NumCPU()), 50*time.Millisecond))
+	}
+	return best
 })
 
 func BenchmarkPeak(b *testing.B) {
@@ -61,7 +67,6 @@ func BenchmarkSgemm(b *testing.B) {
 			gflops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N) / b.Elapsed().Seconds() / 1e9
 			b.ReportMetric(gflops, "GFLOP/s")
 			b.ReportMetric(100*gflops/peak, "%peak")
-			b.ReportMetric(0, "ns/op")
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -238,31 +239,74 @@ func TestEpilogue(t *testing.T) {
 	}
 }
 
-// TestDeterministic: results are bit-identical for GOMAXPROCS 1 and 2.
+// TestDeterministic: results are bit-identical for GOMAXPROCS 1 and 2, with the real
+// blocking (column or row split, helpers) and with the small one (many jobs and units).
 func TestDeterministic(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one CPU: nothing to compare")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(5, 6))
-	forEachKernel(t, func(t *testing.T) {
-		for _, s := range []struct{ m, n, k int }{{512, 512, 512}, {515, 300, 700}, {2000, 64, 40}, {5, 512, 512}} {
-			for _, ta := range []bool{false, true} {
-				for _, tb := range []bool{false, true} {
-					p := newProblem(rng, ta, tb, s.m, s.n, s.k, 0, 1)
-					runtime.GOMAXPROCS(1)
-					one := p.run(Sgemm)
-					runtime.GOMAXPROCS(2)
-					two := p.run(Sgemm)
-					for i := range one {
-						if math.Float32bits(one[i]) != math.Float32bits(two[i]) {
-							t.Fatalf("%v %s%s: element %d differs: %g with 1 thread, %g with 2", s, tn(ta), tn(tb), i, one[i], two[i])
-						}
+	shapes := []struct{ m, n, k int }{{512, 512, 512}, {515, 300, 700}, {2000, 64, 40}, {5, 512, 512}, {700, 3, 300}}
+	small := []struct{ m, n, k int }{{75, 130, 70}, {300, 40, 9}, {9, 200, 50}, {100, 5, 33}}
+	compare := func(t *testing.T, s struct{ m, n, k int }) {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				p := newProblem(rng, ta, tb, s.m, s.n, s.k, 0, 1)
+				runtime.GOMAXPROCS(1)
+				one := p.run(Sgemm)
+				runtime.GOMAXPROCS(2)
+				two := p.run(Sgemm)
+				for i := range one {
+					if math.Float32bits(one[i]) != math.Float32bits(two[i]) {
+						t.Fatalf("%v %s%s: element %d differs: %g with 1 thread, %g with 2", s, tn(ta), tn(tb), i, one[i], two[i])
 					}
 				}
 			}
 		}
+	}
+	forEachKernel(t, func(t *testing.T) {
+		for _, s := range shapes {
+			compare(t, s)
+		}
+		t.Run("small-blocking", func(t *testing.T) {
+			smallBlocking(t)
+			for _, s := range small {
+				compare(t, s)
+			}
+		})
 	})
+}
+
+// TestConcurrentCallers: multiplies issued from several goroutines at once share the
+// helpers and still give exactly the single-caller results.
+func TestConcurrentCallers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var probs []*problem
+	var want [][]float32
+	for i, s := range []struct{ m, n, k int }{{300, 256, 200}, {64, 512, 100}, {1000, 2, 64}, {200, 200, 5}} {
+		p := newProblem(rng, i%2 == 0, i%3 == 0, s.m, s.n, s.k, 1, 0)
+		probs = append(probs, p)
+		want = append(want, p.run(Sgemm))
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rep := 0; rep < 20; rep++ {
+				i := (g + rep) % len(probs)
+				got := probs[i].run(Sgemm)
+				for x := range got {
+					if math.Float32bits(got[x]) != math.Float32bits(want[i][x]) {
+						t.Errorf("problem %d: element %d is %g concurrently, %g alone", i, x, got[x], want[i][x])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestNoAllocs: a steady-state 512³ multiply does not allocate (pack buffers and job
