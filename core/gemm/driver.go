@@ -311,6 +311,9 @@ func startHelpers() {
 }
 
 func helper() {
+	// Own OS thread: the scheduler then never swaps the caller and a helper between
+	// threads, so each keeps its half of C and of packed B in its own core's cache.
+	runtime.LockOSThread()
 	var last *job // the posted job this helper joined last, and which opening of it
 	var lastGen uint64
 	for {

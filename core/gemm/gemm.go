@@ -69,7 +69,7 @@ func Reference(transA, transB bool, m, n, k int, a []float32, lda int, b []float
 type Epilogue func(c []float32, ldc, i0, i1, j0, j1 int)
 
 // SgemmEpi is Sgemm followed by epi on every finished block of C (epi may be nil).
-// Blocks are at most a few hundred rows by 32 columns (256 when k ≤ 32); epi runs on the
+// Blocks are small (at most 192×32 elements, 192×256 when k ≤ 32); epi runs on the
 // goroutine that finished the block, which may be a helper, so it must not panic.
 func SgemmEpi(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi Epilogue) {
 	sgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, epi)
