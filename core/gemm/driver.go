@@ -163,7 +163,12 @@ func (j *job) plan(threads int) {
 	j.bDirect = !j.transB && j.tiles <= 2
 	tpc := max(1, min(blk.maxChunkRows/mr, blk.aChunk/(mr*j.kj)))
 	j.nchk = (j.tiles + tpc - 1) / tpc
+	if j.tiles >= threads {
+		// A multiple of the thread count, so a row split gives everyone whole chunks.
+		j.nchk = (j.nchk + threads - 1) / threads * threads
+	}
 	j.tpc = (j.tiles + j.nchk - 1) / j.nchk // equal chunks
+	j.nchk = (j.tiles + j.tpc - 1) / j.tpc
 	// A work unit is a row chunk times one column panel; with few k steps the kernel
 	// time is mostly storing C, and a tile row across several panels writes C rows in
 	// order, which the hardware streams far better than a column of tiles.
@@ -176,14 +181,16 @@ func (j *job) plan(threads int) {
 	j.threads = max(1, min(threads, units, maxThreads))
 	// Sharing packed B across cores costs a cache-line transfer per line every call
 	// (measured ~9% at 512³ on 2 cores), while splitting columns makes every goroutine
-	// pack all of A: worth it unless A is much larger than B.
-	j.colSplit = j.threads > 1 && j.ncu >= 2*j.threads && j.m <= 2*j.n
+	// pack all of A: worth it unless A is much larger than B. With few k steps B is tiny
+	// and writing C dominates; column halves of the same C rows then fight over the lines
+	// at their border (the prefetchers run ahead into the neighbour's half), so split rows.
+	j.colSplit = j.threads > 1 && j.ncu >= 2*j.threads && j.m <= 2*j.n && j.kj > 32
 	for t := 0; t < j.threads; t++ {
 		var lo, hi int
 		if j.colSplit {
 			lo, hi = j.nchk*(j.ncu*t/j.threads), j.nchk*(j.ncu*(t+1)/j.threads)
 		} else {
-			lo, hi = units*t/j.threads, units*(t+1)/j.threads
+			lo, hi = j.ncu*(j.nchk*t/j.threads), j.ncu*(j.nchk*(t+1)/j.threads)
 		}
 		j.seg[t].v.Store(uint64(hi)<<32 | uint64(lo))
 	}
