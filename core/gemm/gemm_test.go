@@ -310,7 +310,8 @@ func TestConcurrentCallers(t *testing.T) {
 }
 
 // TestNoAllocs: a steady-state 512³ multiply does not allocate (pack buffers and job
-// state are pooled, helpers are long-lived goroutines fed through a channel).
+// state are pooled, helpers are long-lived goroutines). testing.AllocsPerRun runs with
+// GOMAXPROCS=1, so the parallel path is counted with MemStats as well.
 func TestNoAllocs(t *testing.T) {
 	const n = 512
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -320,7 +321,20 @@ func TestNoAllocs(t *testing.T) {
 		f := func() { SgemmEpi(tr[0], tr[1], n, n, n, a, n, b, n, 0, c, n, epi) }
 		f()
 		if allocs := testing.AllocsPerRun(20, f); allocs != 0 {
-			t.Errorf("%s%s: %.1f allocations per call", tn(tr[0]), tn(tr[1]), allocs)
+			t.Errorf("%s%s: %.1f allocations per call on one thread", tn(tr[0]), tn(tr[1]), allocs)
+		}
+		for i := 0; i < 5; i++ {
+			f()
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const calls = 20
+		for i := 0; i < calls; i++ {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		if d := after.Mallocs - before.Mallocs; d > 0 {
+			t.Errorf("%s%s: %d allocations in %d calls with GOMAXPROCS=%d", tn(tr[0]), tn(tr[1]), d, calls, runtime.GOMAXPROCS(0))
 		}
 	}
 }
