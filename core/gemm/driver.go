@@ -38,8 +38,9 @@ type blocking struct {
 //
 // C is split into jobs of at most blk.bJob floats of packed B (column range × k range);
 // jobs over k run in order, so every element sums its k blocks in the same order whatever
-// the thread count. Within a job, op(B) is packed once into NR-wide panels (shared), then
-// the work units — (row chunk, column panel) pairs — are shared among goroutines.
+// the thread count. Within a job the work units — (row chunk, column panels) pairs — are
+// shared among goroutines; each packs the A chunk it works on, and each B panel is
+// packed once, by whoever needs it first.
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi Epilogue) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	if m == 0 || n == 0 {
@@ -395,10 +396,12 @@ func (j *job) panel(jp int) (col, w int, b []float32, bs int) {
 
 func (j *job) packB(jp int) {
 	nr := j.kern.nr
-	col, w, dst, bs := j.panel(jp)
-	if bs != nr {
+	col := j.j0 + jp*nr
+	w := min(nr, j.j0+j.n-col)
+	if j.bDirect && w == nr {
 		return // read in place
 	}
+	dst := j.bp.data[jp*j.kj*nr : (jp+1)*j.kj*nr]
 	if j.transB {
 		j.kern.packTrans(dst, j.b, col*j.ldb+j.p0, j.ldb, j.kj, w, nr)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -157,6 +158,7 @@ func TestAgreesWithReference(t *testing.T) {
 		{5, 2, 512, 0},
 		{300, 3, 40, 2},  // few columns: computed as Cᵀ
 		{20, 100, 37, 1}, // few row tiles: full B panels read in place
+		{20, 32, 10, 0},  // ... with ldb equal to the panel width
 		{0, 5, 3, 0},
 		{5, 0, 3, 0},
 		{4, 6, 0, 2}, // k = 0: C = beta·C
@@ -181,7 +183,11 @@ func TestAgreesWithReference(t *testing.T) {
 	}
 	forEachKernel(t, func(t *testing.T) {
 		for _, c := range cases {
+			a, b := slices.Clone(c.p.a), slices.Clone(c.p.b)
 			c.p.check(t, c.name, c.p.run(Sgemm), c.ref)
+			if !slices.Equal(a, c.p.a) || !slices.Equal(b, c.p.b) {
+				t.Errorf("%s: Sgemm wrote to A or B", c.name)
+			}
 		}
 		t.Run("small-blocking", func(t *testing.T) {
 			smallBlocking(t)
