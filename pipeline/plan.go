@@ -143,7 +143,7 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 		seed := prof.Seed + uint64(run)
 		tag := fmt.Sprintf("%s run %d", s.ID, run)
 		truth := p.add("truth", stages.TruthParams{
-			Sources: s.Specs(), Weights: w, Method: s.Truth, N: prof.Samples,
+			Sources: s.Specs(), Weights: w, Method: s.Truth, N: prof.TruthN,
 			Oversample: oversample(s, prof), Safety: safety(s, prof), Seed: seed,
 		}, nil, s.ID, tag+" truth")
 		rs.Truths = append(rs.Truths, use(truth))

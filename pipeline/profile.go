@@ -61,8 +61,9 @@ type Profile struct {
 	Name       string       `yaml:"-"`
 	Base       string       `yaml:"base"` // a user profile may start from a built-in one
 	Runs       int          `yaml:"runs"`
-	Seed       uint64       `yaml:"seed"` // run r (0-based) uses seed + r for everything in it
-	Samples    int          `yaml:"samples"`
+	Seed       uint64       `yaml:"seed"`          // run r (0-based) uses seed + r for everything in it
+	Samples    int          `yaml:"samples"`       // model samples per cell
+	TruthN     int          `yaml:"truth_samples"` // ground-truth samples per run
 	Steps      int          `yaml:"steps"`
 	Ks         []int        `yaml:"ks"`
 	GClip      GClip        `yaml:"g_clip"`
@@ -87,6 +88,8 @@ func (p *Profile) Validate() error {
 		return bad("runs", "= %d; need at least 1", p.Runs)
 	case p.Samples < 2:
 		return bad("samples", "= %d; need at least 2 (metrics compare sample sets)", p.Samples)
+	case p.TruthN < 2:
+		return bad("truth_samples", "= %d; need at least 2 (metrics compare sample sets)", p.TruthN)
 	case p.Steps < 1:
 		return bad("steps", "= %d; need at least 1", p.Steps)
 	case len(p.Ks) == 0:

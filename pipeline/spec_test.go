@@ -29,7 +29,7 @@ func TestBuiltinSpec(t *testing.T) {
 		t.Fatalf("settings %s", got)
 	}
 	p, _ := sp.Profile("paper")
-	if p.Runs != 30 || p.Samples != 5000 || p.Steps != 500 || p.Train.Iters != 20000 || p.Train.Width != 512 ||
+	if p.Runs != 30 || p.Samples != 5000 || p.TruthN != 5000 || p.Steps != 500 || p.Train.Iters != 20000 || p.Train.Width != 512 ||
 		p.Train.Depth != 4 || p.Train.Batch != 512 || p.GClip.Value != 15 || len(p.Ks) != 5 || p.Ks[4] != 256 {
 		t.Fatalf("paper profile deviates from SPEC §6–8: %+v", p)
 	}

@@ -1,0 +1,139 @@
+// Package perf measures the hot kernels against the machine's physical limit: the fp32 FMA
+// peak, GEMM at the MLP's shapes, a training iteration and a batched forward pass of the
+// composed score. It backs the pipeline's `bench` task; `go test -bench` in core/gemm and
+// core/nn measures the same things.
+package perf
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/compdiff/compdiff/core/dsm"
+	"github.com/compdiff/compdiff/core/gemm"
+	"github.com/compdiff/compdiff/core/nn"
+	"github.com/compdiff/compdiff/core/rng"
+)
+
+// Result is one measurement: a rate in GFLOP/s (or another unit) and, for GFLOP/s, its
+// ratio to the measured peak.
+type Result struct {
+	Name    string
+	Value   float64
+	Unit    string
+	Extra   string  // e.g. "9.4 ms/iter"
+	OfPeak  float64 // 0 when not a flop rate
+	Threads int
+}
+
+// Run measures everything; each timed section runs for about budget.
+func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
+	threads := runtime.GOMAXPROCS(0)
+	peak1 := gemm.PeakGFLOPS(1, budget)
+	peak := gemm.PeakGFLOPS(threads, budget)
+	out := []Result{
+		{Name: "fp32 FMA peak, 1 core (" + gemm.Kernel() + ")", Value: peak1, Unit: "GFLOP/s", Threads: 1},
+		{Name: fmt.Sprintf("fp32 FMA peak, %d cores", threads), Value: peak, Unit: "GFLOP/s", OfPeak: 1, Threads: threads},
+	}
+	add := func(name string, flops float64, extraUnit string, scale float64, f func()) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sec := timeIt(f, budget)
+		g := flops / sec / 1e9
+		r := Result{Name: name, Value: g, Unit: "GFLOP/s", OfPeak: g / peak, Threads: threads}
+		if extraUnit != "" {
+			r.Extra = fmt.Sprintf("%.3g %s", sec*scale, extraUnit)
+		}
+		out = append(out, r)
+		return nil
+	}
+	for _, s := range []struct {
+		name    string
+		m, n, k int
+		tA, tB  bool
+	}{
+		{"sgemm 512×512×512 (NN)", 512, 512, 512, false, false},
+		{"sgemm 512×512×512 (TN, weight gradient)", 512, 512, 512, true, false},
+		{"sgemm 512×512×512 (NT, input gradient)", 512, 512, 512, false, true},
+		{"sgemm 512×512 by k=6 (first layer)", 512, 512, 6, false, false},
+		{"sgemm 512×2 by k=512 (last layer)", 512, 2, 512, false, false},
+		{"sgemm 4096×512×512 (sampling chunk)", 4096, 512, 512, false, false},
+	} {
+		a := fill(s.m * s.k)
+		b := fill(s.k * s.n)
+		c := make([]float32, s.m*s.n)
+		lda, ldb := s.k, s.n
+		if s.tA {
+			lda = s.m
+		}
+		if s.tB {
+			ldb = s.k
+		}
+		if err := add(s.name, 2*float64(s.m*s.n*s.k), "", 0, func() {
+			gemm.Sgemm(s.tA, s.tB, s.m, s.n, s.k, a, lda, b, ldb, 0, c, s.n)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	// One training iteration at the paper's size: forward + backward (3 GEMMs a layer) + Adam.
+	cfg := nn.Config{In: 6, Out: 2, Width: 512, Depth: 4}
+	m, err := nn.New(cfg, rng.New(1, "bench"))
+	if err != nil {
+		return nil, err
+	}
+	rows := 512
+	x, tgt := fill(rows*cfg.In), fill(rows*cfg.Out)
+	grad := make([]float32, m.NumParams())
+	opt := &nn.Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+	var ws nn.Workspace
+	if err := add("training iteration (width 512, depth 4, batch 512)", 3*ForwardFlops(cfg, rows), "ms/iter", 1e3, func() {
+		m.LossGrad(&ws, x, tgt, rows, grad)
+		opt.Step(m.Params(), grad)
+	}); err != nil {
+		return nil, err
+	}
+	// The composed score of a sampling step: 20 000 points × 3 sources in one pass.
+	f := dsm.ConditionalField(m, 2, 3)
+	n := 20000
+	xs := make([]float64, 2*n)
+	sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
+	if err := add("composed-score forward (20 000 points × 3 sources)", ForwardFlops(cfg, 3*n), "ms/pass", 1e3, func() {
+		f.Scores(0.5, xs, sc)
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ForwardFlops counts 2·rows·in·out multiply-adds for every layer of the MLP.
+func ForwardFlops(c nn.Config, rows int) float64 {
+	in, fl := c.In, 0.0
+	for l := 0; l < c.Depth; l++ {
+		fl += 2 * float64(rows*in*c.Width)
+		in = c.Width
+	}
+	return fl + 2*float64(rows*in*c.Out)
+}
+
+// timeIt returns seconds per call of f, after a warm-up, over about budget of calls.
+func timeIt(f func(), budget time.Duration) float64 {
+	f()
+	n := 0
+	start := time.Now()
+	for time.Since(start) < budget || n < 3 {
+		f()
+		n++
+	}
+	return time.Since(start).Seconds() / float64(n)
+}
+
+func fill(n int) []float32 {
+	r := rng.New(7, "bench-fill")
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	return x
+}
