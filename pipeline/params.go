@@ -46,3 +46,18 @@ func (p *Profile) params() []reports.Param {
 		{Name: "ODE samples (Theorem 2)", Value: fmt.Sprint(p.ODESamples)},
 	}
 }
+
+// deviations says in one sentence where prof departs from the paper's protocol.
+func deviations(prof, paper *Profile) string {
+	mine, ref := prof.params(), paper.params()
+	var diff []string
+	for i := range mine {
+		if mine[i].Name != "profile" && mine[i].Value != ref[i].Value {
+			diff = append(diff, fmt.Sprintf("%s %s (paper: %s)", mine[i].Name, mine[i].Value, ref[i].Value))
+		}
+	}
+	if len(diff) == 0 {
+		return "Profile " + prof.Name + " follows the paper's protocol (profile paper) in every parameter."
+	}
+	return "Profile " + prof.Name + " departs from the paper's protocol (profile paper) in: " + strings.Join(diff, "; ") + ". Conclusions that need the paper's sizes are marked in the claims."
+}

@@ -285,3 +285,37 @@ func TestNodeFromKeyAlone(t *testing.T) {
 		t.Fatalf("node run from its key produced a different artifact (err %v)", err)
 	}
 }
+
+// gc drops what no profile of the current spec reaches and keeps everything else.
+func TestGC(t *testing.T) {
+	cfg := smokeConfig(t, "gauss-fc-ood")
+	if _, err := run(t, context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	changed := cfg
+	changed.Spec = filepath.Join(t.TempDir(), "spec.yaml")
+	changed.Out = filepath.Join(t.TempDir(), "out-changed")
+	os.WriteFile(changed.Spec, []byte("profiles:\n  smoke: {steps: 7}\n"), 0o644)
+	sc, err := run(t, context.Background(), changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := len(sc.Runner.Ran())
+	store, _ := data.Open(cfg.Cache)
+	before, _ := store.Keys()
+	if _, err := run(t, context.Background(), cfg, "gc"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := store.Keys()
+	// The steps-7 sample and metrics nodes are gone (their report stays: reports are kept).
+	if removed := len(before) - len(after); removed != extra-1 {
+		t.Fatalf("gc removed %d artifacts; want the %d nodes only the changed spec reached", removed, extra-1)
+	}
+	s, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Runner.Ran()) != 0 {
+		t.Fatalf("after gc the original study recomputed %d nodes", len(s.Runner.Ran()))
+	}
+}

@@ -111,6 +111,9 @@ func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[st
 	}
 	rp.Params = prof.params()
 	rp.Profiles = profileInfos(profiles)
+	if paper, ok := profiles["paper"]; ok && paper != prof {
+		rp.Notes = append(rp.Notes, deviations(prof, paper))
+	}
 	p.Report = p.add("report", rp, reportIn, "", "report")
 	p.Report.Settings = nil
 	for _, s := range settings {

@@ -199,7 +199,8 @@ func TestClaimsAllOutcomes(t *testing.T) {
 		{"fc-ood without N=100", 3, without(c3(func(int) float64 { return 0.04 }), "100"), nil, Inconclusive},
 
 		{"nfc-ood as claimed", 4, c4(decreasing, testKs), nil, Supported},
-		{"nfc-ood analytic flat", 4, c4(func(int) float64 { return 0.3 }, testKs), nil, Contradicted},
+		{"nfc-ood analytic degrades", 4, c4(increasing(0.05), testKs), nil, Contradicted},
+		{"nfc-ood analytic flat (within noise)", 4, c4(func(int) float64 { return 0.3 }, testKs), nil, Inconclusive},
 		{"nfc-ood small K only", 4, c4(decreasing, []int{1, 4}), nil, Inconclusive},
 
 		{"gmm-id as claimed", 5, c5(false), nil, Supported},
@@ -284,5 +285,23 @@ func TestClaimsThresholdUsesTruthScale(t *testing.T) {
 		if v := CheckClaims(st)[0]; v.Outcome != tc.want {
 			t.Errorf("truth n=%d: got %s, want %s\n%s", tc.truth.Len(), v.Outcome, tc.want, v.Evidence)
 		}
+	}
+}
+
+// A difference within the noise of the runs is undecided, and the verdict asks for the
+// profile with the most runs rather than calling the claim contradicted.
+func TestClaimsWithinNoiseNeedsMoreRuns(t *testing.T) {
+	flat := func(string, string, int) float64 { return 0.3 }
+	rs := sweep("gauss-nfc-id", specNs, testKs, 3, flat)
+	st := &Study{Profile: "default", Results: rs, Profiles: []ProfileInfo{
+		{Name: "default", Ns: specNs, Ks: testKs, Runs: 3},
+		{Name: "paper", Ns: specNs, Ks: testKs, Runs: 30},
+	}}
+	v := CheckClaims(st)[1]
+	if v.Outcome != Inconclusive || v.NeedsProfile != "paper" {
+		t.Fatalf("got %s / %q, want INCONCLUSIVE / paper\n%s", v.Outcome, v.NeedsProfile, v.Evidence)
+	}
+	if !strings.Contains(v.Evidence, "within 2·SE") {
+		t.Errorf("evidence does not say the differences are within noise:\n%s", v.Evidence)
 	}
 }

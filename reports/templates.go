@@ -19,7 +19,14 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// TemplateFingerprint is the sha256 (hex) of every embedded template file, names included.
+// rendererFS holds this package's own source, so that a change to how the report is computed
+// (claims rules, tables, figures) also changes the fingerprint, not only a template edit.
+//
+//go:embed *.go
+var rendererFS embed.FS
+
+// TemplateFingerprint is the sha256 (hex) of every embedded template file and of the
+// renderer's source, names included.
 func TemplateFingerprint() string {
 	sub, err := fs.Sub(templateFS, "templates")
 	if err != nil {
@@ -29,7 +36,11 @@ func TemplateFingerprint() string {
 	if err != nil {
 		panic(err)
 	}
-	return fp
+	code, err := fingerprintFS(rendererFS)
+	if err != nil {
+		panic(err)
+	}
+	return fp[:32] + code[:32]
 }
 
 // fingerprintFS hashes name, length and bytes of every file in lexical order; lengths keep

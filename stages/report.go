@@ -80,7 +80,15 @@ type ReportParams struct {
 	Seeds    string                `json:"seeds"`
 	Params   []reports.Param       `json:"params"`
 	Profiles []reports.ProfileInfo `json:"profiles"`
+	Notes    []string              `json:"notes,omitempty"`
 	Settings []ReportSetting       `json:"settings"`
+}
+
+// studyNotes are choices this implementation made where the spec and the paper differ.
+var studyNotes = []string{
+	"FKC weight increment: SPEC §5 writes the first term of g as (Σw − 1)·d·β/2. The Fokker–Planck equation of the naive SDE (and the paper's eq. 11 rewritten in denoising time) gives (1 − Σw)·d·β/2, which is what core/sampler implements and tests. The two agree for every built-in setting (Σw = 1) and differ only for user compositions with Σw ≠ 1 and clipping on.",
+	"gmm-ood follows the paper's text, with (0,0) as the second mean of Pa1; gmm-ood-alt uses (9,0) as in the authors' released configuration. Both are reported.",
+	"Claims are judged on SW2 of the conditional model unless a rule says otherwise; the rules are fixed in code (reports/claims.go) and were not tuned to the results.",
 }
 
 // RunInfo is what only the running process knows (not part of the key).
@@ -105,6 +113,7 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	st := &reports.Study{
 		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
 		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown", Profiles: p.Profiles,
+		Notes: append(append([]string(nil), p.Notes...), studyNotes...),
 	}
 	if env.Run != nil {
 		st.Commit = env.Run.Commit
