@@ -7,8 +7,8 @@ import (
 	"unsafe"
 )
 
-// microFunc multiplies a packed A micro-panel (k steps of MR values, zero-padded) by a
-// B micro-panel (k steps of NR values, bs floats apart: packed and zero-padded, or B
+// microFunc multiplies a packed A tile (MR rows, zero-padded, in its aPath's layout) by
+// a B micro-panel (k steps of NR values, bs floats apart: packed and zero-padded, or B
 // itself for full panels) and writes the top-left mr×nr corner of the product to c (row
 // stride ldc): c = tile when flags&1 == 0, c += tile otherwise. Every element is one
 // sequential float32 chain over k, so the variant used for a tile never changes a result.
@@ -26,15 +26,16 @@ type kernel struct {
 	mr, nr  int
 	rowStep int
 	// A is packed one of two ways, each read by its own microkernels: aRows for an
-	// untransposed A (rows contiguous in k; pack is transposed-form), aCols for a
-	// transposed one (pack is copy-form).
+	// untransposed A (its packer reads rows contiguous in k, like the transposed form),
+	// aCols for a transposed one (copy form).
 	aRows, aCols aPath
 	// B panels: copy form for an untransposed B, transposed form otherwise.
 	packCopy, packTrans packFunc
 }
 
-// aPath is one way of packing A: the packer (tiles are padded to a multiple of 16 k
-// steps) and microkernels where micros[i] computes tiles of up to (i+1)·rowStep rows.
+// aPath is one way of packing A: the packer (a tile's k steps start at multiples of 16
+// floats·MR, so blocks of kc = 16j steps can be addressed as p·MR) and microkernels where
+// micros[i] computes tiles of up to (i+1)·rowStep rows.
 type aPath struct {
 	pack   packFunc
 	micros []microFunc
