@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 
@@ -75,7 +76,7 @@ func (s *Session) setup() error {
 			for _, st := range StageOrder {
 				force[st] = true
 			}
-		case contains(StageOrder, f):
+		case slices.Contains(StageOrder, f):
 			force[f] = true
 		default:
 			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
@@ -122,13 +123,4 @@ func gitCommit() string {
 		c += " (with uncommitted changes)"
 	}
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

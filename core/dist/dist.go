@@ -151,13 +151,7 @@ func (g *GMM) componentLogs(a, v float64, x, lk []float64) float64 {
 
 func (g *GMM) LogProb(x []float64) float64 {
 	var buf [16]float64
-	lk := buf[:0]
-	if len(g.Means) <= len(buf) {
-		lk = buf[:len(g.Means)]
-	} else {
-		lk = make([]float64, len(g.Means))
-	}
-	return g.componentLogs(1, g.Std*g.Std, x, lk)
+	return g.componentLogs(1, g.Std*g.Std, x, scratch(buf[:], len(g.Means)))
 }
 
 func (g *GMM) Sample(r *rand.Rand, n int) []float64 {
@@ -185,12 +179,7 @@ func (g *GMM) Sample(r *rand.Rand, n int) []float64 {
 // NoisedScore: responsibilities r_k ∝ W_k N(x; αμ_k, (α²s²+σ²)I), score Σ r_k(αμ_k − x)/(α²s²+σ²).
 func (g *GMM) NoisedScore(alpha, sigma float64, x, out []float64) {
 	var buf [16]float64
-	lk := buf[:0]
-	if len(g.Means) <= len(buf) {
-		lk = buf[:len(g.Means)]
-	} else {
-		lk = make([]float64, len(g.Means))
-	}
+	lk := scratch(buf[:], len(g.Means))
 	v := alpha*alpha*g.Std*g.Std + sigma*sigma
 	lse := g.componentLogs(alpha, v, x, lk)
 	for j := range out {
@@ -219,6 +208,14 @@ func (g *GMM) Describe() string {
 		s += fmt.Sprintf("%.6g@%s", g.Weights[k], fmtVec(m))
 	}
 	return s + ")"
+}
+
+// scratch returns buf[:n] when it fits (no allocation on the hot path), else a new slice.
+func scratch(buf []float64, n int) []float64 {
+	if n <= len(buf) {
+		return buf[:n]
+	}
+	return make([]float64, n)
 }
 
 func fmtVec(v []float64) string {
