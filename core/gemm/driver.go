@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -226,7 +227,7 @@ func (j *job) unit(u int) (chunk, cu int) {
 }
 
 // readyPanel packs panel jp unless another goroutine has (or is doing it).
-func (j *job) readyPanel(jp int) {
+func (j *job) readyPanel(jp int, yield bool) {
 	st := &j.pstate[jp].v
 	if st.Load() == panelReady {
 		return
@@ -236,7 +237,7 @@ func (j *job) readyPanel(jp int) {
 		st.Store(panelReady)
 		return
 	}
-	waitFor(func() bool { return st.Load() == panelReady })
+	waitFor(func() bool { return st.Load() == panelReady }, yield)
 }
 
 // execute runs the job on the caller's goroutine plus up to threads-1 helpers.
@@ -259,21 +260,22 @@ func (j *job) execute() {
 	}
 	j.run(0)
 	units := int64(j.nchk * j.ncu)
-	waitFor(func() bool { return j.unitsDone.Load() >= units })
+	waitFor(func() bool { return j.unitsDone.Load() >= units }, true)
 	for {
 		s := j.state.Load()
 		if j.state.CompareAndSwap(s, s|closedBit) {
 			break
 		}
 	}
-	waitFor(func() bool { return j.state.Load() == closedBit })
+	waitFor(func() bool { return j.state.Load() == closedBit }, true)
 }
 
 // waitFor spins until done(): what it waits for is short work running on another core.
-// It yields the processor now and then in case that core's goroutine was descheduled.
-func waitFor(done func() bool) {
+// With yield (not on a locked helper) it yields the processor now and then, in case that
+// core's goroutine was descheduled.
+func waitFor(done func() bool, yield bool) {
 	for i := 1; !done(); i++ {
-		if i%256 == 0 {
+		if yield && i%256 == 0 {
 			runtime.Gosched()
 		} else {
 			cpuRelax()
@@ -321,7 +323,11 @@ func startHelpers() {
 func helper() {
 	// Own OS thread: the scheduler then never swaps the caller and a helper between
 	// threads, so each keeps its half of C and of packed B in its own core's cache.
+	// A locked goroutine cannot yield cheaply (Gosched hands its P to another thread and
+	// back), so instead of yielding it stops spinning, and parks, as soon as other
+	// goroutines are waiting to run.
 	runtime.LockOSThread()
+	runnable := []metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
 	var last *job // the posted job this helper joined last, and which opening of it
 	var lastGen uint64
 	for {
@@ -334,7 +340,7 @@ func helper() {
 					break
 				}
 			}
-			if spins%1024 != 0 {
+			if spins%256 != 0 {
 				cpuRelax()
 				continue
 			}
@@ -343,8 +349,9 @@ func helper() {
 				continue
 			default:
 			}
-			runtime.Gosched() // let the program's other goroutines run
-			if time.Now().After(deadline) {
+			metrics.Read(runnable)
+			busy := runnable[0].Value.Kind() == metrics.KindUint64 && runnable[0].Value.Uint64() > 0
+			if busy || time.Now().After(deadline) {
 				j = <-wakeCh
 			}
 		}
@@ -368,7 +375,7 @@ func (j *job) run(id int) {
 			chunk, cu := j.unit(u)
 			jp0, jp1 := cu*j.ppu, min(cu*j.ppu+j.ppu, j.np)
 			for jp := jp0; jp < jp1; jp++ {
-				j.readyPanel(jp)
+				j.readyPanel(jp, id == 0)
 			}
 			if chunk != cur {
 				j.packA(abuf.data, chunk)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"testing"
@@ -317,8 +318,12 @@ func TestConcurrentCallers(t *testing.T) {
 
 // TestNoAllocs: a steady-state 512³ multiply does not allocate (pack buffers and job
 // state are pooled, helpers are long-lived goroutines). testing.AllocsPerRun runs with
-// GOMAXPROCS=1, so the parallel path is counted with MemStats as well.
+// GOMAXPROCS=1, so the parallel path is counted with MemStats as well. The garbage
+// collector is held off meanwhile: a cycle empties the pools (the next call refills them)
+// and preempts the helpers, which can make the runtime start an OS thread.
 func TestNoAllocs(t *testing.T) {
+	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	const n = 512
 	rng := rand.New(rand.NewPCG(7, 8))
 	a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
