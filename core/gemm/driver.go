@@ -271,11 +271,12 @@ func (j *job) execute() {
 }
 
 // waitFor spins until done(): what it waits for is short work running on another core.
-// With yield (not on a locked helper) it yields the processor now and then, in case that
-// core's goroutine was descheduled.
+// With yield (not on a locked helper) it yields the processor now and then once the wait
+// gets long (~50µs), in case that core's goroutine was descheduled; not sooner, since a
+// runnable caller also tells spinning helpers to park.
 func waitFor(done func() bool, yield bool) {
 	for i := 1; !done(); i++ {
-		if yield && i%256 == 0 {
+		if yield && i > 4096 && i%256 == 0 {
 			runtime.Gosched()
 		} else {
 			cpuRelax()
@@ -333,6 +334,7 @@ func helper() {
 	for {
 		var j *job
 		deadline := time.Now().Add(helperSpin)
+		busy := 0
 		for spins := 1; j == nil; spins++ {
 			if p := posted.Load(); p != nil && p.state.Load()&closedBit == 0 {
 				if g := p.gen.Load(); p != last || g != lastGen {
@@ -349,9 +351,14 @@ func helper() {
 				continue
 			default:
 			}
+			// Runnable goroutines at two checks in a row (a few µs apart), not a blip.
 			metrics.Read(runnable)
-			busy := runnable[0].Value.Kind() == metrics.KindUint64 && runnable[0].Value.Uint64() > 0
-			if busy || time.Now().After(deadline) {
+			if runnable[0].Value.Kind() == metrics.KindUint64 && runnable[0].Value.Uint64() > 0 {
+				busy++
+			} else {
+				busy = 0
+			}
+			if busy >= 2 || time.Now().After(deadline) {
 				j = <-wakeCh
 			}
 		}
