@@ -151,6 +151,8 @@ const (
 	panelReady
 )
 
+// plan sizes the job's row chunks and work units for up to threads goroutines and resets
+// its shared state.
 func (j *job) plan(threads int) {
 	mr, nr := j.kern.mr, j.kern.nr
 	j.np = (j.n + nr - 1) / nr
@@ -164,9 +166,10 @@ func (j *job) plan(threads int) {
 	}
 	j.tpc = (j.tiles + j.nchk - 1) / j.nchk // equal chunks
 	j.nchk = (j.tiles + j.tpc - 1) / j.tpc
-	// A work unit is a row chunk times one column panel; with few k steps the kernel
-	// time is mostly storing C, and a tile row across several panels writes C rows in
-	// order, which the hardware streams far better than a column of tiles.
+	// A work unit is a row chunk times a column unit of ppu panels: one panel, except
+	// with few k steps, where the time goes into storing C and a tile row across several
+	// panels writes C rows in order, which the hardware streams far better than a column
+	// of tiles.
 	j.ppu = 1
 	if j.kj <= 32 {
 		j.ppu = max(1, min(8, j.np/(2*threads)))
