@@ -105,7 +105,8 @@ func helper() {
 	// goroutines are waiting to run.
 	runtime.LockOSThread()
 	runnable := []metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
-	var last *job // the posted job this helper joined last, and which opening of it
+	metrics.Read(runnable) // the runtime builds its metric table on the first read: now, not mid-multiply
+	var last *job          // the posted job this helper joined last, and which opening of it
 	var lastGen uint64
 	for {
 		var j *job
