@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -19,7 +20,11 @@ import (
 	"github.com/compdiff/compdiff/pipeline"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run executes the tasks named on the command line and returns the exit code: 0 on
+// success, 1 when a task failed or the run was interrupted, 2 on a usage error.
+func run() int {
 	var cfg pipeline.Config
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.StringVar(&cfg.Profile, "profile", "default", "profile: smoke, default or paper (or one defined in -spec)")
@@ -32,6 +37,7 @@ func main() {
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Usage: go run ./build [flags] [tasks]")
@@ -41,7 +47,7 @@ func main() {
 	}
 	tasks, err := parse(fs, os.Args[1:])
 	if err != nil {
-		os.Exit(2)
+		return 2
 	}
 	s := pipeline.NewSession(cfg)
 	pipeline.Define(flow, s)
@@ -63,19 +69,41 @@ func main() {
 		<-sig
 		os.Exit(1)
 	}()
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		defer stop()
+	}
 	err = flow.Execute(ctx, tasks)
 	var ferr *goyek.FailError
 	switch {
 	case err == nil:
+		return 0
 	case errors.As(err, &ferr) || errors.Is(err, context.Canceled):
-		os.Exit(1)
+		return 1
 	default:
 		fmt.Fprintln(os.Stderr, err)
 		if strings.Contains(err.Error(), "task provided but not defined") {
 			fs.Usage()
 		}
-		os.Exit(2)
+		return 2
 	}
+}
+
+// startCPUProfile profiles the process into path until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // parse accepts flags before, between and after task names.

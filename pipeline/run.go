@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
+	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
@@ -114,6 +116,11 @@ func (r *Runner) RunStage(ctx context.Context, stage string) error {
 	}
 	r.logf("%s: running %d of %d nodes (%d cached) with %d workers", stage, len(todo), len(nodes), st.Cached, r.jobs())
 
+	// The workers keep the cores busy with independent nodes: each node's multiplies get an
+	// equal share of the cores instead of waiting on helpers the other workers hold.
+	workers := min(r.jobs(), len(todo))
+	defer gemm.SetMaxThreads(gemm.SetMaxThreads(max(1, runtime.NumCPU()/workers)))
+
 	prog := newProgress(stage, len(todo), r.logf)
 	stop := prog.ticker(r.progressEvery())
 	defer stop()
@@ -121,7 +128,7 @@ func (r *Runner) RunStage(ctx context.Context, stage string) error {
 	work := make(chan *Node)
 	errs := make(chan error, len(todo))
 	var wg sync.WaitGroup
-	for w := 0; w < r.jobs(); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

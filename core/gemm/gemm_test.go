@@ -285,6 +285,30 @@ func TestDeterministic(t *testing.T) {
 	})
 }
 
+// TestMaxThreads: a bound of one goroutine per multiply gives the unbounded results bit
+// for bit, and SetMaxThreads hands back the setting it replaced.
+func TestMaxThreads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	p := newProblem(rng, false, false, 512, 512, 512, 0, 1)
+	free := p.run(Sgemm)
+	prev := SetMaxThreads(1)
+	if MaxThreads() != 1 {
+		t.Fatalf("MaxThreads() = %d after SetMaxThreads(1)", MaxThreads())
+	}
+	one := p.run(Sgemm)
+	if got := SetMaxThreads(prev); got != 1 {
+		t.Fatalf("SetMaxThreads returned %d, want the 1 it replaced", got)
+	}
+	if MaxThreads() != runtime.NumCPU() && prev == 0 {
+		t.Fatalf("MaxThreads() = %d with no bound, want NumCPU = %d", MaxThreads(), runtime.NumCPU())
+	}
+	for i := range one {
+		if math.Float32bits(one[i]) != math.Float32bits(free[i]) {
+			t.Fatalf("element %d: %g with one goroutine, %g unbounded", i, one[i], free[i])
+		}
+	}
+}
+
 // TestConcurrentCallers: multiplies issued from several goroutines at once share the
 // helpers and still give exactly the single-caller results.
 func TestConcurrentCallers(t *testing.T) {

@@ -166,3 +166,20 @@ func (s *segment) pop(front bool) (int, bool) {
 		}
 	}
 }
+
+// maxThreadsCap bounds the goroutines of one multiply (0: no bound beyond the CPUs).
+var maxThreadsCap atomic.Int32
+
+// SetMaxThreads bounds how many goroutines one multiply uses (n ≤ 0: no bound) and returns
+// the previous setting. A caller that already keeps every core busy with independent work
+// (the pipeline's worker pool) sets 1, so multiplies do not wait on helpers that the other
+// workers' multiplies hold. Results do not depend on it.
+func SetMaxThreads(n int) (previous int) { return int(maxThreadsCap.Swap(int32(max(n, 0)))) }
+
+// MaxThreads is the bound set by SetMaxThreads, or runtime.NumCPU() when there is none.
+func MaxThreads() int {
+	if n := int(maxThreadsCap.Load()); n > 0 {
+		return n
+	}
+	return runtime.NumCPU()
+}
