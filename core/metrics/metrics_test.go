@@ -266,6 +266,69 @@ func BenchmarkSW2_5000(b *testing.B) {
 	}
 }
 
+// TestSortFloatsPaths: evenly spread data takes the bucket path, outliers, infinities,
+// subnormal ranges and all-equal values the radix fallback; every path gives exactly the
+// bits of the radix sort (−0 before +0) and the order of slices.Sort.
+func TestSortFloatsPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	normal := func(n int) []float64 {
+		a := make([]float64, n)
+		for i := range a {
+			a[i] = r.NormFloat64() * 3
+		}
+		return a
+	}
+	withZeros := normal(700)
+	for i := 0; i < 40; i++ {
+		withZeros[r.IntN(700)] = math.Copysign(0, float64(i%2*2-1))
+	}
+	outlier := normal(1000)
+	outlier[17] = 1e12
+	inf := normal(300)
+	inf[5] = math.Inf(-1)
+	sub := make([]float64, 200)
+	for i := range sub {
+		sub[i] = float64(r.IntN(50)) * math.SmallestNonzeroFloat64
+	}
+	equal := make([]float64, 100)
+	for i := range equal {
+		equal[i] = math.Copysign(0, float64(i%3-1))
+	}
+	for _, c := range []struct {
+		name   string
+		a      []float64
+		bucket bool
+	}{
+		{"normal 600", normal(600), true},
+		{"normal 3000", normal(3000), true},
+		{"normal with ±0", withZeros, true},
+		{"one outlier", outlier, false},
+		{"infinity", inf, false},
+		{"subnormal range", sub, false},
+		{"all ±0", equal, false},
+	} {
+		n := len(c.a)
+		want := slices.Clone(c.a)
+		radixSort(want, make([]uint64, 2*n))
+		if !slices.IsSorted(want) {
+			t.Fatalf("%s: radix sort out of order", c.name)
+		}
+		got := slices.Clone(c.a)
+		if took := bucketSort(got, make([]uint64, 2*n)); took != c.bucket {
+			t.Errorf("%s: bucket path taken = %v, want %v", c.name, took, c.bucket)
+		} else if !took && !slices.Equal(got, c.a) {
+			t.Errorf("%s: declined bucket sort changed its input", c.name)
+		}
+		got = slices.Clone(c.a)
+		sortFloats(got, make([]uint64, 2*n))
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s: position %d has %v, radix sort %v", c.name, i, got[i], want[i])
+			}
+		}
+	}
+}
+
 func TestSortFloats(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 10))
 	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64}

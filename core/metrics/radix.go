@@ -2,28 +2,102 @@ package metrics
 
 import "math"
 
-// sortFloats sorts a (no NaNs) ascending with an LSD radix sort on order-preserving
-// uint64 keys, using buf (len ≥ 2·len(a)) as scratch. SW2 sorts 2·projections vectors;
-// comparison sorts spend most of their time on mispredicted branches there, radix
-// passes do not. Byte positions on which all keys agree (typically the high exponent
-// bytes) are skipped.
+// sortFloats sorts a (no NaNs) ascending, using buf (len ≥ 2·len(a)) as scratch. SW2 sorts
+// 2·projections vectors of projected samples: continuous values that spread evenly over
+// their range, which a bucket sort orders in two passes. Where they do not (outliers,
+// infinities) it falls back to a radix sort. Comparison sorts spend most of their time on
+// mispredicted branches here; neither of these does.
 func sortFloats(a []float64, buf []uint64) {
 	n := len(a)
 	if n < 64 {
 		insertionSort(a)
 		return
 	}
+	if !bucketSort(a, buf) {
+		radixSort(a, buf)
+	}
+}
+
+// bucketSort spreads a over len(a) equal-width buckets between its minimum and maximum and
+// finishes with one insertion sort, which only has to reorder values within a bucket. The
+// bucket index fl(fl(v−lo)·scale) never decreases as v grows (IEEE subtraction and
+// multiplication by a positive number are monotone), so bucket order is value order and
+// the result is exact. It returns false, leaving a as it was, when the values are not all
+// finite and distinct in range or are so unevenly spread that the insertion sort could cost
+// more than a few passes (Σ count² > 8n; about 2n for evenly spread data).
+func bucketSort(a []float64, buf []uint64) bool {
+	n := len(a)
+	lo, hi := a[0], a[0]
+	for _, v := range a {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	width := hi - lo
+	if !(width > 0) || math.IsInf(width, 0) {
+		return false // equal values (maybe ±0, which only the radix keys order) or not finite
+	}
+	scale := float64(n) / width
+	if math.IsInf(scale, 0) {
+		return false // a subnormal range: 0·Inf would be NaN
+	}
+	bucket := func(v float64) int { return min(int((v-lo)*scale), n-1) }
+	tmp, count := buf[:n], buf[n:2*n]
+	clear(count)
+	for _, v := range a {
+		count[bucket(v)]++
+	}
+	var sumSq, pos uint64
+	for b, c := range count {
+		sumSq += c * c
+		count[b], pos = pos, pos+c
+	}
+	if sumSq > 8*uint64(n) {
+		return false
+	}
+	for _, v := range a {
+		b := bucket(v)
+		tmp[count[b]] = math.Float64bits(v)
+		count[b]++
+	}
+	for i, k := range tmp {
+		a[i] = math.Float64frombits(k)
+	}
+	insertionSortKeys(a)
+	return true
+}
+
+// insertionSortKeys is insertion sort in the radix keys' order (−0 before +0), so that
+// both sorts give the same bits.
+func insertionSortKeys(a []float64) {
+	for i := 1; i < len(a); i++ {
+		v := a[i]
+		kv := floatKey(v)
+		j := i
+		for ; j > 0 && floatKey(a[j-1]) > kv; j-- {
+			a[j] = a[j-1]
+		}
+		a[j] = v
+	}
+}
+
+// floatKey maps a float to a uint64 whose unsigned order is the float order: negative
+// floats have every bit flipped (larger magnitude sorts first), others the sign bit set.
+func floatKey(f float64) uint64 {
+	k := math.Float64bits(f)
+	if k>>63 == 1 {
+		return ^k
+	}
+	return k | 1<<63
+}
+
+// radixSort sorts a (no NaNs, len ≥ 1) ascending with an LSD radix sort on
+// order-preserving uint64 keys, using buf (len ≥ 2·len(a)) as scratch. Byte positions on
+// which all keys agree (typically the high exponent bytes) are skipped.
+func radixSort(a []float64, buf []uint64) {
+	n := len(a)
 	keys, tmp := buf[:n], buf[n:2*n]
 	var count [8][256]int
 	for i, f := range a {
-		k := math.Float64bits(f)
-		// Negative floats: flip every bit (larger magnitude sorts first); non-negative:
-		// flip the sign bit, so the unsigned order of keys is the float order.
-		if k>>63 == 1 {
-			k = ^k
-		} else {
-			k |= 1 << 63
-		}
+		k := floatKey(f)
 		keys[i] = k
 		for b := 0; b < 8; b++ {
 			count[b][byte(k>>(8*b))]++
