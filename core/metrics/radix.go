@@ -1,6 +1,9 @@
 package metrics
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // sortFloats sorts a (no NaNs) ascending, using buf (len ≥ 2·len(a)) as scratch. SW2 sorts
 // 2·projections vectors of projected samples: continuous values that spread evenly over
@@ -61,21 +64,26 @@ func bucketSort(a []float64, buf []uint64) bool {
 	for i, k := range tmp {
 		a[i] = math.Float64frombits(k)
 	}
-	insertionSortKeys(a)
+	insertionSort(a)
+	if lo <= 0 && hi >= 0 {
+		orderZeros(a)
+	}
 	return true
 }
 
-// insertionSortKeys is insertion sort in the radix keys' order (−0 before +0), so that
-// both sorts give the same bits.
-func insertionSortKeys(a []float64) {
-	for i := 1; i < len(a); i++ {
-		v := a[i]
-		kv := floatKey(v)
-		j := i
-		for ; j > 0 && floatKey(a[j-1]) > kv; j-- {
-			a[j] = a[j-1]
+// orderZeros rewrites the run of zeros of a sorted slice as all −0 then all +0 — the radix
+// keys' order, which a float comparison (−0 == +0) does not establish.
+func orderZeros(a []float64) {
+	i, _ := slices.BinarySearch(a, 0)
+	neg := 0
+	j := i
+	for ; j < len(a) && a[j] == 0; j++ {
+		if math.Signbit(a[j]) {
+			neg++
 		}
-		a[j] = v
+	}
+	for k := i; k < j; k++ {
+		a[k] = math.Copysign(0, float64(k-i-neg)) // −0 for the first neg slots
 	}
 }
 
