@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"strconv"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // cellStat is the summary of one (setting, model, N, K, metric) over runs. Non-finite values (a
@@ -48,19 +50,11 @@ func aggregate(rs []Result) agg {
 	a := agg{}
 	for k, v := range vals {
 		c := cellStat{N: len(v), NonFinite: bad[k], Mean: math.NaN(), SD: math.NaN()}
-		if len(v) > 0 {
-			s := 0.0
-			for _, x := range v {
-				s += x
-			}
-			c.Mean = s / float64(len(v))
-		}
-		if len(v) > 1 {
-			ss := 0.0
-			for _, x := range v {
-				ss += (x - c.Mean) * (x - c.Mean)
-			}
-			c.SD = math.Sqrt(ss / float64(len(v)-1))
+		switch {
+		case len(v) > 1:
+			c.Mean, c.SD = stat.MeanStdDev(v, nil) // SD with n−1
+		case len(v) == 1:
+			c.Mean = v[0]
 		}
 		a[k] = c
 	}

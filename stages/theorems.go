@@ -10,6 +10,8 @@ import (
 	"github.com/compdiff/compdiff/core/sampler"
 	"github.com/compdiff/compdiff/core/score"
 	"github.com/compdiff/compdiff/reports"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // theoremChecks evaluates SPEC §9.8 on a Gaussian setting; other families have none.
@@ -159,17 +161,11 @@ func maxIncrement(ds []dist.Dist, w []float64, pts reports.Points) (maxG, scale 
 	return maxG, scale
 }
 
+// sampleVar is the sample variance (n−1) of coordinate j of the n×d sample x.
 func sampleVar(x []float64, d, j int) float64 {
-	n := len(x) / d
-	m := 0.0
-	for i := 0; i < n; i++ {
-		m += x[i*d+j]
+	col := make([]float64, len(x)/d)
+	for i := range col {
+		col[i] = x[i*d+j]
 	}
-	m /= float64(n)
-	v := 0.0
-	for i := 0; i < n; i++ {
-		t := x[i*d+j] - m
-		v += t * t
-	}
-	return v / float64(n-1)
+	return stat.Variance(col, nil)
 }
