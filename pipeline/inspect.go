@@ -124,7 +124,7 @@ func (s *Session) DAG() error {
 	case "dot":
 		fmt.Fprintln(w, "digraph compdiff {\n  rankdir=LR; node [shape=box, fontsize=9];")
 		for _, n := range p.Nodes {
-			fmt.Fprintf(w, "  %q [label=%q];\n", n.Key, n.Stage+"\\n"+n.Label)
+			fmt.Fprintf(w, "  %q [label=\"%s\\n%s\"];\n", n.Key, dotEscape(n.Stage), dotEscape(n.Label))
 		}
 		for _, n := range p.Nodes {
 			for _, name := range sortedKeys(n.Inputs) {
@@ -209,4 +209,9 @@ func (s *Session) RunKey(ctx context.Context, logf func(string, ...any)) error {
 	}
 	logf("node %s computed", key)
 	return nil
+}
+
+// dotEscape makes s safe inside a quoted Graphviz string (whose \n is a line break).
+func dotEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }

@@ -319,3 +319,35 @@ func TestGC(t *testing.T) {
 		t.Fatalf("after gc the original study recomputed %d nodes", len(s.Runner.Ran()))
 	}
 }
+
+// The DOT graph has one node per plan node, labelled "stage⏎label" with a Graphviz line
+// break (a backslash-n inside the quoted string, not an escaped backslash), and one edge
+// per input.
+func TestDAGDot(t *testing.T) {
+	cfg := smokeConfig(t, "gmm-id")
+	cfg.Format = "dot"
+	var out bytes.Buffer
+	cfg.Stdout = &out
+	s, err := run(t, context.Background(), cfg, "dag")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := out.String()
+	if !strings.HasPrefix(dot, "digraph compdiff {") || !strings.HasSuffix(strings.TrimSpace(dot), "}") {
+		t.Fatalf("not a digraph:\n%.200s", dot)
+	}
+	edges := 0
+	for _, n := range s.Plan.Nodes {
+		want := `"` + string(n.Key) + `" [label="` + n.Stage + `\n` + n.Label + `"];`
+		if !strings.Contains(dot, want) {
+			t.Fatalf("node line %s missing", want)
+		}
+		edges += len(n.Inputs)
+	}
+	if got := strings.Count(dot, " -> "); got != edges {
+		t.Errorf("%d edges, want %d", got, edges)
+	}
+	if got := dotEscape(`a "b" \c`); got != `a \"b\" \\c` {
+		t.Errorf("dotEscape: %s", got)
+	}
+}
