@@ -114,11 +114,11 @@ func (r *Runner) RunStage(ctx context.Context, stage string) error {
 		r.logf("%s: all %d nodes cached, nothing to run", stage, len(nodes))
 		return nil
 	}
-	r.logf("%s: running %d of %d nodes (%d cached) with %d workers", stage, len(todo), len(nodes), st.Cached, r.jobs())
+	workers := min(r.jobs(), len(todo))
+	r.logf("%s: running %d of %d nodes (%d cached) with %d workers", stage, len(todo), len(nodes), st.Cached, workers)
 
 	// The workers keep the cores busy with independent nodes: each node's multiplies get an
 	// equal share of the cores instead of waiting on helpers the other workers hold.
-	workers := min(r.jobs(), len(todo))
 	defer gemm.SetMaxThreads(gemm.SetMaxThreads(max(1, runtime.NumCPU()/workers)))
 
 	prog := newProgress(stage, len(todo), r.logf)

@@ -25,9 +25,9 @@ func sortFloats(a []float64, buf []uint64) {
 // finishes with one insertion sort, which only has to reorder values within a bucket. The
 // bucket index fl(fl(v−lo)·scale) never decreases as v grows (IEEE subtraction and
 // multiplication by a positive number are monotone), so bucket order is value order and
-// the result is exact. It returns false, leaving a as it was, when the values are not all
-// finite and distinct in range or are so unevenly spread that the insertion sort could cost
-// more than a few passes (Σ count² > 8n; about 2n for evenly spread data).
+// the result is exact. It returns false, leaving a as it was, when the values are all equal
+// or not all finite, or are so unevenly spread that the insertion sort could cost more
+// than a few passes (Σ count² > 8n; about 2n for evenly spread data).
 func bucketSort(a []float64, buf []uint64) bool {
 	n := len(a)
 	lo, hi := a[0], a[0]
