@@ -75,7 +75,7 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 
 	threads := 1
 	if 2*float64(m)*float64(n)*float64(k) >= blk.parallelFlops {
-		threads = min(runtime.GOMAXPROCS(0), runtime.NumCPU(), MaxThreads())
+		threads = min(runtime.GOMAXPROCS(0), MaxThreads())
 	}
 
 	j := jobPool.Get().(*job)

@@ -176,10 +176,11 @@ var maxThreadsCap atomic.Int32
 // workers' multiplies hold. Results do not depend on it.
 func SetMaxThreads(n int) (previous int) { return int(maxThreadsCap.Swap(int32(max(n, 0)))) }
 
-// MaxThreads is the bound set by SetMaxThreads, or runtime.NumCPU() when there is none.
+// MaxThreads is how many goroutines one multiply may use: the bound set by SetMaxThreads,
+// never more than runtime.NumCPU() (more would only share cores).
 func MaxThreads() int {
 	if n := int(maxThreadsCap.Load()); n > 0 {
-		return n
+		return min(n, runtime.NumCPU())
 	}
 	return runtime.NumCPU()
 }
