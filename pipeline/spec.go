@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -53,39 +54,11 @@ type specFile struct {
 }
 
 // Source is a validated source of a setting.
-type Source struct {
-	Name   string
-	Weight float64
-	Spec   stages.SourceSpec
-}
+type Source = cell.Source
 
-// Setting is a validated composition task.
-type Setting struct {
-	ID, Title, Kind string
-	Family          string
-	Truth           string
-	Dim             int
-	Sources         []Source
-	Notes           []string
-}
-
-// Weights returns w in source order.
-func (s *Setting) Weights() []float64 {
-	w := make([]float64, len(s.Sources))
-	for i, src := range s.Sources {
-		w[i] = src.Weight
-	}
-	return w
-}
-
-// Specs returns the source specs in source order.
-func (s *Setting) Specs() []stages.SourceSpec {
-	out := make([]stages.SourceSpec, len(s.Sources))
-	for i, src := range s.Sources {
-		out[i] = src.Spec
-	}
-	return out
-}
+// Setting is a validated composition task: the one Setting type of the project, shared
+// with stages and reports (data/cell).
+type Setting = cell.Setting
 
 // Spec is the validated study: all settings and all profiles.
 type Spec struct {
