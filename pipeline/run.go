@@ -214,6 +214,9 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 	r.mu.Lock()
 	r.ran = append(r.ran, n.Key)
 	r.forced[n.Key] = true
+	if st := r.stats[n.Stage]; st != nil {
+		st.Ran++ // the report's "Ran" column: computed here, not found in the cache
+	}
 	r.mu.Unlock()
 	prog.done(n.Key, false)
 	return nil

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -45,6 +46,7 @@ type SettingDef struct {
 	Means   [][]float64 `yaml:"means"`  // mixtures: shared component means
 	Sources []SourceDef `yaml:"sources"`
 	Notes   []string    `yaml:"notes"`
+	Claim   string      `yaml:"claim"` // the paper's claim (SPEC §9) whose rule judges this setting
 }
 
 type specFile struct {
@@ -209,7 +211,10 @@ func buildSetting(d SettingDef) (*Setting, error) {
 	if !idPattern.MatchString(d.ID) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
-	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes}
+	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim}
+	if err := reports.CheckClaimName(d.Claim); err != nil {
+		return fail("%v", err)
+	}
 	if s.Title == "" {
 		s.Title = d.ID
 	}

@@ -7,58 +7,56 @@ import (
 	"image/color"
 	"math"
 	"sort"
-	"strings"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
-func weightOf(s *Setting, i int) string {
-	if i < len(s.Weights) {
-		return fmt.Sprintf(" (w=%+g)", s.Weights[i])
+func weightOf(s *SettingResults, i int) string {
+	if i < len(s.Sources) {
+		return fmt.Sprintf(" (w=%+g)", s.Sources[i].Weight)
 	}
 	return ""
 }
 
-func dimOf(s *Setting) int {
+func dimOf(s *SettingResults) int {
 	if s.Dim > 0 {
 		return s.Dim
 	}
-	if s.Truth.D > 0 {
-		return s.Truth.D
+	if s.TruthSample.D > 0 {
+		return s.TruthSample.D
 	}
 	return 2
 }
 
-// learnedKeys orders "conditional/N=1000"-style keys by model, then N numerically.
-func learnedKeys(m map[string]Points) []string {
-	keys := make([]string, 0, len(m))
+// learnedKeys orders the learned models of a panel by kind, then pool size.
+func learnedKeys(m map[cell.Column]Points) []cell.Column {
+	keys := make([]cell.Column, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		mi, ni, _ := strings.Cut(keys[i], "/N=")
-		mj, nj, _ := strings.Cut(keys[j], "/N=")
-		if mi != mj {
-			return mi < mj
+		if keys[i].Model != keys[j].Model {
+			return keys[i].Model < keys[j].Model
 		}
-		a := []string{ni, nj}
-		sortNs(a)
-		return a[0] == ni && ni != nj
+		return keys[i].N < keys[j].N
 	})
 	return keys
 }
 
 // sourcesFigure: one panel per source, true samples (grey) with learned samples overlaid.
-func sourcesFigure(s *Setting, profile string) (grid, error) {
+func sourcesFigure(s *SettingResults, profile string) (grid, error) {
 	d := dimOf(s)
 	var row []*plot.Plot
 	for i, sp := range s.SourcePanels {
 		w := ""
-		for j, name := range s.Sources {
-			if name == sp.Source {
+		for j, src := range s.Sources {
+			if src.Name == sp.Source {
 				w = weightOf(s, j)
 			}
 		}
@@ -74,10 +72,9 @@ func sourcesFigure(s *Setting, profile string) (grid, error) {
 		per := max(300, 3000/(1+len(keys)))
 		worst := 0.0
 		for _, k := range keys {
-			model, n, _ := strings.Cut(k, "/N=")
-			c := nColor(s.Ns, n)
+			c := nColor(s.Ns, k)
 			r := vg.Points(1.0)
-			if model == "separate" {
+			if k.Model == cell.Separate {
 				c = withAlpha(c, 255)
 				r = vg.Points(0.8)
 			}
@@ -87,7 +84,7 @@ func sourcesFigure(s *Setting, profile string) (grid, error) {
 			}
 			worst = math.Max(worst, frac)
 			if th != nil && i == 0 { // same entries in every panel: one legend is enough
-				p.Legend.Add(k, th)
+				p.Legend.Add(k.String(), th)
 			}
 		}
 		setBox(p, b, d)
@@ -110,19 +107,15 @@ func sourcesFigure(s *Setting, profile string) (grid, error) {
 }
 
 // gridFigure: composed samples, rows N (incl. analytical), columns K, truth faint behind.
-func gridFigure(s *Setting, model, profile string, rs []Result) (grid, error) {
+func gridFigure(s *SettingResults, model cell.Model, profile string, rs []Result) (grid, error) {
 	d := dimOf(s)
-	back := stride(s.Truth, capGridBack)
-	b := rangeOf(stride(s.Truth, 5000), d, 1.6)
-	ns := tableCols(s, rs)
+	back := stride(s.TruthSample, capGridBack)
+	b := rangeOf(stride(s.TruthSample, 5000), d, 1.6)
+	ns := tableCols(s, rs, model)
 	ks := tableKs(s, rs)
-	find := func(n string, k int) (Points, bool) {
-		want := model
-		if n == "analytical" {
-			want = "analytic"
-		}
+	find := func(col cell.Column, k int) (Points, bool) {
 		for _, c := range s.Composed {
-			if c.Model == want && c.N == n && c.K == k {
+			if c.Column == col && c.K == k {
 				return c.X, true
 			}
 		}
@@ -153,7 +146,7 @@ func gridFigure(s *Setting, model, profile string, rs []Result) (grid, error) {
 				p.Title.Text = fmt.Sprintf("K=%d", k) + p.Title.Text
 			}
 			if j == 0 {
-				p.Y.Label.Text = colHeader(n)
+				p.Y.Label.Text = n.Header()
 			} else {
 				p.Y.Tick.Label.Color = color.Transparent
 			}
@@ -183,7 +176,7 @@ type xyErr struct {
 }
 
 // sw2Figure: mean SW2 against K (log2 axis), one line per (model, N), error bars ± std.
-func sw2Figure(s *Setting, profile string, rs []Result, a agg, kinds []string) (grid, error) {
+func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []cell.Model) (grid, error) {
 	p := newPlot("")
 	p.X.Label.Text = "K (particles per swarm, log2 axis)"
 	p.Y.Label.Text = "SW2 (mean ± std over runs)"
@@ -194,26 +187,25 @@ func sw2Figure(s *Setting, profile string, rs []Result, a agg, kinds []string) (
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	type series struct {
-		name  string
-		model string
-		n     string
-		col   color.NRGBA
-		dash  []vg.Length
+		name string
+		col  cell.Column
+		clr  color.NRGBA
+		dash []vg.Length
 	}
 	var ss []series
 	for mi, m := range kinds {
-		for _, n := range tableCols(s, rs) {
-			if n == "analytical" {
+		for _, c := range tableCols(s, rs, m) {
+			if c.IsExact() {
 				continue
 			}
-			ss = append(ss, series{kindName(m) + " N=" + n, m, n, nColor(s.Ns, n), dashes[mi%len(dashes)]})
+			ss = append(ss, series{kindName(m) + " N=" + strconv.Itoa(c.N), c, nColor(s.Ns, c), dashes[mi%len(dashes)]})
 		}
 	}
-	ss = append(ss, series{"analytic", "analytic", "analytical", analyticColor, nil})
+	ss = append(ss, series{"analytic", cell.Exact(), analyticColor, nil})
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, sr := range ss {
 		for _, k := range ks {
-			if c, ok := a.lookup(s.ID, sr.model, sr.n, k, "sw2"); ok && c.Mean > 0 {
+			if c, ok := a.lookup(s.ID, sr.col, k, "sw2"); ok && c.Mean > 0 {
 				lo, hi = math.Min(lo, c.Mean), math.Max(hi, c.Mean)
 			}
 		}
@@ -229,7 +221,7 @@ func sw2Figure(s *Setting, profile string, rs []Result, a agg, kinds []string) (
 		var pts xyErr
 		off := (float64(i) - float64(len(ss)-1)/2) * 0.05 // spread error bars apart
 		for _, k := range ks {
-			c, ok := a.lookup(s.ID, sr.model, sr.n, k, "sw2")
+			c, ok := a.lookup(s.ID, sr.col, k, "sw2")
 			if !ok || (logY && c.Mean <= 0) {
 				continue
 			}
@@ -252,13 +244,13 @@ func sw2Figure(s *Setting, profile string, rs []Result, a agg, kinds []string) (
 		if err != nil {
 			return grid{}, err
 		}
-		line.Color, line.Dashes, line.Width = sr.col, sr.dash, vg.Points(1.3)
-		points.Color, points.Radius, points.Shape = sr.col, vg.Points(2), draw.CircleGlyph{}
+		line.Color, line.Dashes, line.Width = sr.clr, sr.dash, vg.Points(1.3)
+		points.Color, points.Radius, points.Shape = sr.clr, vg.Points(2), draw.CircleGlyph{}
 		eb, err := plotter.NewYErrorBars(pts)
 		if err != nil {
 			return grid{}, err
 		}
-		eb.Color = sr.col
+		eb.Color = sr.clr
 		p.Add(line, points, eb)
 		p.Legend.Add(sr.name, line, points)
 		drawn++
@@ -298,7 +290,7 @@ func smooth(iter []int, loss []float64, n int) plotter.XYs {
 }
 
 // lossFigure: training loss curves (log y), colour by N, dash by source (solid: conditional).
-func lossFigure(s *Setting, profile string) (grid, error) {
+func lossFigure(s *SettingResults, profile string) (grid, error) {
 	p := newPlot("")
 	p.X.Label.Text = "iteration"
 	p.Y.Label.Text = "training loss (window mean, log axis)"
@@ -307,9 +299,7 @@ func lossFigure(s *Setting, profile string) (grid, error) {
 		if curves[i].Model != curves[j].Model {
 			return curves[i].Model < curves[j].Model
 		}
-		a := []string{curves[i].N, curves[j].N}
-		sortNs(a)
-		return a[0] == curves[i].N && curves[i].N != curves[j].N
+		return curves[i].N < curves[j].N
 	})
 	lo, hi := math.Inf(1), math.Inf(-1)
 	smoothed := make([]plotter.XYs, len(curves))
@@ -335,11 +325,11 @@ func lossFigure(s *Setting, profile string) (grid, error) {
 		if err != nil {
 			return grid{}, err
 		}
-		l.Color, l.Width = nColor(s.Ns, c.N), vg.Points(1.2)
-		name := kindName(c.Model) + " N=" + c.N
+		l.Color, l.Width = nColor(s.Ns, c.Column), vg.Points(1.2)
+		name := kindName(c.Model) + " N=" + strconv.Itoa(c.N)
 		if c.Source != "" {
 			for i, src := range s.Sources {
-				if src == c.Source {
+				if src.Name == c.Source {
 					l.Dashes = dashes[(i+1)%len(dashes)]
 				}
 			}

@@ -20,6 +20,8 @@ import (
 	"gonum.org/v1/plot/vg/recorder"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 // Okabe–Ito: distinguishable under the common colour-vision deficiencies. Learned Ns take
@@ -50,21 +52,18 @@ const (
 
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 
-func nColor(ns []string, n string) color.NRGBA {
-	if n == "analytical" {
+// nColor colours a column: its pool size's place among the setting's learned Ns, or
+// vermillion for exact scores.
+func nColor(ns []int, c cell.Column) color.NRGBA {
+	if c.IsExact() {
 		return analyticColor
 	}
-	i := 0
-	for _, m := range ns {
-		if m == "analytical" {
-			continue
-		}
-		if m == n {
+	for i, n := range ns {
+		if n == c.N {
 			return nPalette[i%len(nPalette)]
 		}
-		i++
 	}
-	return nPalette[(i)%len(nPalette)]
+	return nPalette[len(ns)%len(nPalette)]
 }
 
 // stride returns up to max rows of p (first two coordinates; one for D = 1), dropping
