@@ -70,11 +70,11 @@ const (
 	reasonableMargin = 0.055
 	// "no gain", "does not hurt": SW2² changes by less than adding a 0.03·scale bias would.
 	absenceMargin = 0.03
-	largeKMin        = 16   // claims about large K need some K ≥ 16
-	smallK           = 4    // the paper's "small K" (and claim 7's "beyond K=4")
-	claimMetric      = "sw2"
-	wellTrainedN     = 10000
-	underTrainedN    = 100
+	largeKMin     = 16 // claims about large K need some K ≥ 16
+	smallK        = 4  // the paper's "small K" (and claim 7's "beyond K=4")
+	claimMetric   = "sw2"
+	wellTrainedN  = 10000
+	underTrainedN = 100
 )
 
 // RuleDefinitions states the tests every rule of claims 1–7 uses, in plain words.

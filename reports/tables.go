@@ -26,17 +26,17 @@ type tableRow struct {
 
 // resultTable is one paper-layout table: rows K, columns N (learned, then "analytical").
 type resultTable struct {
-	Base                  string // file base name: <setting>-<model>-<metric>
-	Setting, Title        string
-	Model                 cell.Model
-	Metric, MetricLabel   string
-	Profile               string
-	Cols                  []string
-	Rows                  []tableRow
-	ShowN                 bool
-	Runs                  int // common run count when ShowN is false
-	MD, TeX               string
-	HTML                  template.HTML // fragment rendered by html/template
+	Base                string // file base name: <setting>-<model>-<metric>
+	Setting, Title      string
+	Model               cell.Model
+	Metric, MetricLabel string
+	Profile             string
+	Cols                []string
+	Rows                []tableRow
+	ShowN               bool
+	Runs                int // common run count when ShowN is false
+	MD, TeX             string
+	HTML                template.HTML // fragment rendered by html/template
 }
 
 var metricLabels = map[string]string{"sw2": "SW2", "mmd2": "MMD²"}

@@ -10,15 +10,15 @@ import (
 // travels from the spec (pipeline) through the report node's params (stages) into the
 // report (reports).
 type Setting struct {
-	ID     string   `json:"id"`
-	Title  string   `json:"title"`
-	Kind   string   `json:"kind"`   // e.g. "non-factorized, ID"
-	Family string   `json:"family"` // gaussian | mixture
-	Truth  string   `json:"truth"`  // closed-form | rejection | importance
-	Dim    int      `json:"dim"`
-	Claim  string   `json:"claim,omitempty"` // the rule its numbers test (see reports.Rules); "" for none
+	ID      string   `json:"id"`
+	Title   string   `json:"title"`
+	Kind    string   `json:"kind"`   // e.g. "non-factorized, ID"
+	Family  string   `json:"family"` // gaussian | mixture
+	Truth   string   `json:"truth"`  // closed-form | rejection | importance
+	Dim     int      `json:"dim"`
+	Claim   string   `json:"claim,omitempty"` // the rule its numbers test (see reports.Rules); "" for none
 	Sources []Source `json:"sources"`
-	Notes  []string `json:"notes,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // Source is one source of a setting with its weight in the composition.
