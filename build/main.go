@@ -36,6 +36,8 @@ func run() int {
 	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	decide := fs.Bool("decide", false, "add runs where claims are still open until decided or -budget is spent (the decide task)")
+	fs.StringVar(&cfg.Budget, "budget", "", "-decide's budget: wall `time` (30m) or a node count (2000nodes)")
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}
@@ -48,6 +50,9 @@ func run() int {
 	tasks, err := parse(fs, os.Args[1:])
 	if err != nil {
 		return 2
+	}
+	if *decide && len(tasks) == 0 {
+		tasks = []string{"decide"}
 	}
 	s := pipeline.NewSession(cfg)
 	pipeline.Define(flow, s)

@@ -24,6 +24,7 @@ type Config struct {
 	Out     string    // rendered results directory
 	Key     string    // node task: the key to run
 	Format  string    // dag task: text or dot
+	Budget  string    // decide task: wall time (30m) or node count (2000nodes)
 	Stdout  io.Writer // where status, dag and bench print (default os.Stdout)
 }
 

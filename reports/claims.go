@@ -29,6 +29,7 @@ type Verdict struct {
 	Departures []string
 	Reduced    bool
 	Stop       string // -decide: why runs stopped being added
+	Missing    bool   // cells the rule needs are absent: more runs cannot decide it
 	Next       string // what would decide an INCONCLUSIVE verdict
 }
 
@@ -181,6 +182,9 @@ type judge struct {
 	alpha  float64
 	parts  []part
 	thresh []string
+	// runLimit, under -decide, keeps the verdict on the runs of its last look (runs < limit)
+	// even when its settings got more runs for another claim that was still open.
+	runLimit int
 }
 
 type part struct {
@@ -191,7 +195,11 @@ type part struct {
 func newJudge(st *Study, a agg, id string) *judge {
 	j := &judge{st: st, a: a, id: id, alpha: Alpha}
 	if st.Sequential != nil {
-		j.alpha = lookAlpha(st.Sequential.Looks[id], st.Sequential.MaxRuns)
+		looks := st.Sequential.Looks[id]
+		j.alpha = lookAlpha(looks, st.Sequential.MaxRuns)
+		if len(looks) > 0 {
+			j.runLimit = looks[len(looks)-1]
+		}
 	}
 	return j
 }
@@ -240,6 +248,7 @@ func (j *judge) verdict(claim int, setting, text string) Verdict {
 	if t == unknown {
 		var next []string
 		if len(missing) > 0 {
+			v.Missing = true
 			next = append(next, "cells missing: "+strings.Join(missing, "; "))
 		}
 		if noisy {
@@ -303,6 +312,15 @@ func (j *judge) values(s string, col cell.Column, k int) (map[int]float64, strin
 	c, ok := j.a[cellKey{s, col, k, claimMetric}]
 	if !ok || c.N == 0 {
 		return nil, fmt.Sprintf("%s %s K=%d not computed", s, col, k)
+	}
+	if j.runLimit > 0 {
+		v := map[int]float64{}
+		for r, x := range c.Runs {
+			if r < j.runLimit {
+				v[r] = x
+			}
+		}
+		return v, ""
 	}
 	return c.Runs, ""
 }

@@ -102,6 +102,30 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	if env.OutDir == "" {
 		return nil, fmt.Errorf("report: no output directory given (-out)")
 	}
+	st, err := loadStudy(env, &p)
+	if err != nil {
+		return nil, err
+	}
+	if err := reports.Render(st, env.OutDir); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
+		return nil, err
+	}
+	var files []string
+	_ = filepath.WalkDir(env.OutDir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(env.OutDir, path)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return one(&data.Table{Cols: []data.Column{{Name: "file", Str: files}}}), nil
+}
+
+// loadStudy reads every input of the report into the study reports.Render draws.
+func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 	st := &reports.Study{
 		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
 		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown",
@@ -126,22 +150,21 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 		}
 		st.Theorems = append(st.Theorems, checks...)
 	}
-	if err := reports.Render(st, env.OutDir); err != nil {
+	return st, nil
+}
+
+// Verdicts evaluates the claims of a report node from the store without rendering (used by
+// -decide between looks): inputs are the report node's inputs, raw its params.
+func Verdicts(store *data.Store, inputs map[string]data.Key, raw json.RawMessage) ([]reports.Verdict, error) {
+	var p ReportParams
+	if err := decode(raw, &p); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
+	st, err := loadStudy(&Env{Store: store, Inputs: inputs, Key: "verdicts"}, &p)
+	if err != nil {
 		return nil, err
 	}
-	var files []string
-	_ = filepath.WalkDir(env.OutDir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(env.OutDir, path)
-			files = append(files, rel)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return one(&data.Table{Cols: []data.Column{{Name: "file", Str: files}}}), nil
+	return reports.CheckClaims(st), nil
 }
 
 func points(env *Env, name string) (reports.Points, *data.Table, error) {

@@ -1,0 +1,103 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A smoke-sized study in a -spec file: a user setting naming claim 3 (a copy of gauss-fc-ood)
+// and gauss-nfc-id (claim 2), conditional models on N = 10000 trained 30 iterations, K ∈ {1, 16}.
+const decideSpec = `
+profiles:
+  tiny:
+    base: smoke
+    runs: 3
+    ks: [1, 16]
+    ns: [10000]
+    model_kinds: [conditional]
+settings:
+  - id: my-fc-ood
+    claim: 3
+    family: gaussian
+    sources:
+      - {name: a1, weight: 1, mean: [0, 0], var: [10, 1]}
+      - {name: a2, weight: 1, mean: [0, 0], var: [1, 10]}
+      - {name: "0", weight: -1, mean: [0, 0], var: [1, 1]}
+`
+
+func decideConfig(t *testing.T, budget string) Config {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(decideSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Config{Profile: "tiny", Spec: spec, Only: "my-fc-ood,gauss-nfc-id", Jobs: 2, Budget: budget,
+		Cache: filepath.Join(dir, "cache"), Out: filepath.Join(dir, "out"), Stdout: &bytes.Buffer{}}
+}
+
+func decide(t *testing.T, cfg Config) (*Session, *DecideResult) {
+	t.Helper()
+	s := NewSession(cfg)
+	b, err := ParseBudget(cfg.Budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Decide(context.Background(), b, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res
+}
+
+// -decide on a smoke-sized study: the user's setting (claim 3; an undertrained network is far
+// from "reasonable" at K = 1, so claim 3 is contradicted once the runs suffice) stops on
+// decision and gets no more runs; gauss-nfc-id's claim 2 stays open (its FKC effect is noise
+// for such a network) and stops on the node budget. A second -decide runs no node.
+func TestDecideStopsOnDecisionAndBudget(t *testing.T) {
+	cfg := decideConfig(t, "")
+	probe := NewSession(cfg)
+	if err := probe.Setup(); err != nil {
+		t.Fatal(err)
+	}
+	// A node budget of what 15 runs of both settings need; runs saved on the decided one go to the other.
+	limit := len(NewPlanWith(probe.Plan.Profile, probe.Plan.Settings, "", probe.Spec.Profiles,
+		PlanOptions{Runs: map[string]int{"my-fc-ood": 15, "gauss-nfc-id": 15}}).Nodes)
+	cfg.Budget = itoa(limit) + "nodes"
+	_, res := decide(t, cfg)
+	t.Logf("looks %d, runs %v, nodes ran %d, stops %v", res.Looks, res.Runs, res.Ran, res.Stops)
+	if stop := res.Stops["3/my-fc-ood"]; !strings.HasPrefix(stop, "decided (CONTRADICTED)") {
+		t.Errorf("user setting's claim 3: stop %q, want decided (CONTRADICTED)", stop)
+	}
+	if stop := res.Stops["2/gauss-nfc-id"]; !strings.Contains(stop, "budget spent") {
+		t.Errorf("claim 2: stop %q, want the budget", stop)
+	}
+	if res.Runs["my-fc-ood"] >= res.Runs["gauss-nfc-id"] {
+		t.Errorf("runs %v: the decided setting should have stopped getting runs", res.Runs)
+	}
+	md, err := os.ReadFile(filepath.Join(cfg.Out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### Claim 3 on my-fc-ood: CONTRADICTED", "Runs stopped: decided", "Runs stopped: budget spent", "group-sequential, look"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	_, again := decide(t, cfg)
+	if again.Ran != 0 || again.Looks != res.Looks {
+		t.Errorf("second -decide with nothing changed ran %d nodes over %d looks (first: %d looks)", again.Ran, again.Looks, res.Looks)
+	}
+}
+
+func itoa(n int) string {
+	var b []byte
+	for n > 0 || len(b) == 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}
