@@ -248,7 +248,9 @@ func TestPairingDecides(t *testing.T) {
 func TestVerdictLabels(t *testing.T) {
 	g := baseSynth()
 	g.settingIDs, g.claims = []string{"s"}, []string{"2"}
-	g.level = func(_ string, col cell.Column, k int) float64 { return map[bool]float64{true: 0.2, false: 0.085}[k == 1] }
+	g.level = func(_ string, col cell.Column, k int) float64 {
+		return map[bool]float64{true: 0.2, false: 0.085}[k == 1]
+	}
 	st := g.study(rand.New(rand.NewPCG(9, 9)))
 	st.Paper = &Protocol{Runs: 30, Samples: 5000, TruthSamples: 5000, Steps: 500, Ks: []int{256}, Width: 512, Depth: 4, Iters: 20000, Projections: 2000}
 	v := verdictOf(CheckClaims(st), 2)
