@@ -36,6 +36,7 @@ func run() int {
 	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	fs.BoolVar(&cfg.AllowLarge, "allow-large", false, "run a plan beyond the size limits (nodes, memory, disk) instead of refusing it")
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}

@@ -15,16 +15,18 @@ import (
 
 // Config holds the command-line choices of a run.
 type Config struct {
-	Profile string    // profile name
-	Spec    string    // optional user spec file
-	Only    string    // comma-separated setting ids
-	Jobs    int       // concurrent nodes
-	Force   string    // comma-separated stage kinds to recompute ("all" for every stage)
-	Cache   string    // artifact store directory
-	Out     string    // rendered results directory
-	Key     string    // node task: the key to run
-	Format  string    // dag task: text or dot
-	Stdout  io.Writer // where status, dag and bench print (default os.Stdout)
+	Profile string // profile name
+	Spec    string // optional user spec file
+	Only    string // comma-separated setting ids
+	Jobs    int    // concurrent nodes
+	Force   string // comma-separated stage kinds to recompute ("all" for every stage)
+	Cache   string // artifact store directory
+	Out     string // rendered results directory
+	Key     string // node task: the key to run
+	Format  string // dag task: text or dot
+	// AllowLarge skips the size check that refuses plans beyond SizeLimits.
+	AllowLarge bool
+	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
 }
 
 // Session is the lazily built state shared by the tasks of one invocation.
@@ -80,6 +82,12 @@ func (s *Session) setup() error {
 			force[f] = true
 		default:
 			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
+		}
+	}
+	// The size is checked from the profile alone, before the plan is allocated.
+	if ps := EstimateSize(prof, settings); !s.Cfg.AllowLarge {
+		if err := ps.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+			return fmt.Errorf("profile %s: %w", prof.Name, err)
 		}
 	}
 	store, err := data.Open(s.Cfg.Cache)

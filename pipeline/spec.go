@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -101,9 +100,9 @@ func LoadSpec(userFile string) (*Spec, error) {
 	}
 	var user *specFile
 	if userFile != "" {
-		b, err := os.ReadFile(userFile)
+		b, err := readSpecFile(userFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading spec file: %w", err)
+			return nil, err
 		}
 		if user, err = parseSpec(b, userFile); err != nil {
 			return nil, err
@@ -169,8 +168,14 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 		}
 	}
 	// Settings: the user's replace built-ins with the same id, or add new ones.
+	if err := checkDefs(base.Settings, "built-in spec"); err != nil {
+		return nil, err
+	}
 	defs := base.Settings
 	if user != nil {
+		if err := checkDefs(user.Settings, userName); err != nil {
+			return nil, err
+		}
 		if user.ReplaceSettings {
 			defs = nil
 		}
