@@ -132,7 +132,7 @@ func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
 			disk = disk.add(params.mul(4, trains.mulU(u(len(prof.Ns)), u(prof.Runs))))
 		}
 		// Artifacts: each cell's samples, each run's ground truth.
-		cells := sat(nk).mul(kinds*u(len(prof.Ns)) + b2u(prof.Analytic), u(prof.Runs))
+		cells := sat(nk).mul(kinds*u(len(prof.Ns))+b2u(prof.Analytic), u(prof.Runs))
 		disk = disk.add(cells.mul(u(prof.Samples), 8, d)).add(sat(u(prof.TruthN)).mul(8, d, u(prof.Runs)))
 	}
 	nodes = nodes.add(1) // the report

@@ -34,7 +34,7 @@ func TestHostileSpecs(t *testing.T) {
 		{"repeated model kind", "profiles:\n  smoke: {model_kinds: [separate, separate]}\n", `"separate" twice`},
 		{"MMD cross pairs", "profiles:\n  smoke: {samples: 100000, truth_samples: 100000}\n", "MMD² limit"},
 		{"seed at the top", "profiles:\n  smoke: {seed: 18446744073709551615}\n", "leaves no room"},
-		{"long id", gauss("      - {name: a1, weight: 1, mean: [0, 0], var: [1, 1]}\n"+two)[:0] + "settings:\n  - {id: " + strings.Repeat("a", 65) + "}\n", "at most 64"},
+		{"long id", gauss("      - {name: a1, weight: 1, mean: [0, 0], var: [1, 1]}\n" + two)[:0] + "settings:\n  - {id: " + strings.Repeat("a", 65) + "}\n", "at most 64"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
