@@ -32,6 +32,9 @@ type Runner struct {
 	ran    []data.Key // nodes computed by this runner, in completion order
 	stats  map[string]*reports.StageStat
 	forced map[data.Key]bool
+	// corrupt holds nodes whose cached artifact was found corrupt, to say when they are
+	// recomputed.
+	corrupt map[data.Key]bool
 }
 
 // Ran returns the keys of the nodes this runner computed (not those found in the cache).
@@ -73,7 +76,13 @@ func (r *Runner) Done(n *Node) (bool, string) {
 	if err := r.Store.Verify(n.Key); err != nil {
 		var ce *data.CorruptError
 		if errors.As(err, &ce) {
-			r.logf("warning: %v", err)
+			r.logf("warning: %s; recomputing it in this run", ce.What())
+			r.mu.Lock()
+			if r.corrupt == nil {
+				r.corrupt = map[data.Key]bool{}
+			}
+			r.corrupt[n.Key] = true
+			r.mu.Unlock()
 			return false, "artifact was corrupt (moved aside)"
 		}
 		return false, "artifact unreadable: " + err.Error()
@@ -214,7 +223,12 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 	r.mu.Lock()
 	r.ran = append(r.ran, n.Key)
 	r.forced[n.Key] = true
+	wasCorrupt := r.corrupt[n.Key]
+	delete(r.corrupt, n.Key)
 	r.mu.Unlock()
+	if wasCorrupt {
+		r.logf("%s %q (%s): recomputed; its cached artifact had been corrupt", n.Stage, n.Label, n.Key)
+	}
 	prog.done(n.Key, false)
 	return nil
 }
