@@ -65,7 +65,11 @@ var cleanRun = sync.OnceValues(func() ([2]string, error) {
 	}
 	dir := filepath.Dir(bin)
 	c := [2]string{filepath.Join(dir, "clean"), filepath.Join(dir, "clean-out")}
-	return c, finish(bin, c[0], c[1])
+	res, err := exec.Command(bin, append(crashArgs, "-cache", c[0], "-out", c[1])...).CombinedOutput()
+	if err != nil {
+		return c, fmt.Errorf("clean run failed: %v\n%s", err, res)
+	}
+	return c, os.WriteFile(c[1]+".log", res, 0o644)
 })
 
 func crashClean(t *testing.T) (cache, out string) {
@@ -266,4 +270,60 @@ func TestCrashCampaignConcurrent(t *testing.T) {
 	for _, out := range outs {
 		sameArtifacts(t, cleanCache, cache, cleanOut, out)
 	}
+}
+
+// Two runs started at once on one empty cache both succeed and share the work: no node is
+// computed by both, except the report, which each renders into its own -out.
+func TestConcurrentRunsComputeOnce(t *testing.T) {
+	bin := crashBinary(t)
+	cleanCache, cleanOut := crashClean(t)
+	total := ranCount(t, cleanOut+".log")
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "shared")
+	outs := []string{filepath.Join(dir, "out-a"), filepath.Join(dir, "out-b")}
+	logs := make([][]byte, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			logs[i], errs[i] = exec.Command(bin, append(crashArgs, "-cache", cache, "-out", outs[i])...).CombinedOutput()
+		}()
+	}
+	wg.Wait()
+	ran := 0
+	for i := range outs {
+		if errs[i] != nil {
+			t.Fatalf("run %d failed: %v\n%s", i, errs[i], logs[i])
+		}
+		os.WriteFile(outs[i]+".log", logs[i], 0o644)
+		ran += ranCount(t, outs[i]+".log")
+	}
+	if ran > total+1 {
+		t.Fatalf("the two runs computed %d nodes together; the study has %d (+1 for the second report)", ran, total)
+	}
+	for _, out := range outs {
+		sameArtifacts(t, cleanCache, cache, cleanOut, out)
+	}
+	t.Logf("the two runs computed %d nodes together; the study has %d", ran, total)
+}
+
+// ranCount reads "N nodes ran" from a run's log.
+func ranCount(t *testing.T, log string) int {
+	t.Helper()
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[1] == "nodes" && f[2] == "ran;" {
+			n, err := strconv.Atoi(f[0])
+			if err == nil {
+				return n
+			}
+		}
+	}
+	t.Fatalf("%s says nothing about nodes ran:\n%s", log, b)
+	return 0
 }
