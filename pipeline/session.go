@@ -38,6 +38,7 @@ type Session struct {
 	Plan   *Plan
 	Store  *data.Store
 	Runner *Runner
+	Size   PlanSize // the plan's estimated size, checked before it was built
 }
 
 // NewSession returns a session for cfg; nothing is read until a task needs it.
@@ -85,8 +86,9 @@ func (s *Session) setup() error {
 		}
 	}
 	// The size is checked from the profile alone, before the plan is allocated.
-	if ps := EstimateSize(prof, settings); !s.Cfg.AllowLarge {
-		if err := ps.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+	s.Size = EstimateSize(prof, settings)
+	if !s.Cfg.AllowLarge {
+		if err := s.Size.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
 			return fmt.Errorf("profile %s: %w", prof.Name, err)
 		}
 	}

@@ -199,7 +199,7 @@ func size(b uint64) string {
 	for v >= 1024 && i < len(units)-1 {
 		v, i = v/1024, i+1
 	}
-	return strconv.FormatFloat(v, 'f', 1, 64) + " " + units[i]
+	return strconv.FormatFloat(v, 'f', 2, 64) + " " + units[i]
 }
 
 // memTotal is the machine's memory from /proc/meminfo, or 8 GiB where that is unknown.
