@@ -358,8 +358,13 @@ func (sp *Spec) Select(only string) ([]*Setting, error) {
 		return sp.Settings, nil
 	}
 	var out []*Setting
+	asked := map[string]bool{}
 	for _, id := range strings.Split(only, ",") {
 		id = strings.TrimSpace(id)
+		if asked[id] {
+			return nil, fmt.Errorf("-only names %q twice; list each setting once", id)
+		}
+		asked[id] = true
 		var found *Setting
 		for _, s := range sp.Settings {
 			if s.ID == id {

@@ -56,3 +56,14 @@ func TestSpecFileTooLarge(t *testing.T) {
 		t.Fatalf("error %v; want a size refusal", err)
 	}
 }
+
+// -only naming a setting twice is refused (it used to fail at the report, after all the work).
+func TestOnlyTwice(t *testing.T) {
+	sp, err := LoadSpec("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.Select("gmm-id, gmm-id"); err == nil || !strings.Contains(err.Error(), `"gmm-id" twice`) {
+		t.Fatalf("error %v; want a refusal naming gmm-id", err)
+	}
+}
