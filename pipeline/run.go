@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/compdiff/compdiff/core/gemm"
@@ -218,7 +219,7 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%s %q (key %s) failed: %w", n.Stage, n.Label, n.Key, err)
+		return fmt.Errorf("%s %q (key %s) failed: %w%s", n.Stage, n.Label, n.Key, err, diskHint(err))
 	}
 	r.mu.Lock()
 	r.ran = append(r.ran, n.Key)
@@ -340,4 +341,14 @@ func (p *progress) ticker(every time.Duration) (stop func()) {
 		}
 	}()
 	return func() { t.Stop(); close(quit) }
+}
+
+// diskHint adds the fix to a full-disk error from a writer outside the store (the report's
+// files); the store's own errors already name it.
+func diskHint(err error) string {
+	var we *data.WriteError
+	if errors.As(err, &we) || !(errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) {
+		return ""
+	}
+	return "; the disk is full: free space (or choose other -cache/-out directories), then run the same command again; finished nodes are kept"
 }
