@@ -29,7 +29,22 @@ const (
 	maxBatch       = 10_000_000
 	maxIters       = 1_000_000_000
 	maxWeight      = 1e6 // |weight| of a source in a composition
+	// Scales: the diffusion runs at unit scale, and squares of these stay far from overflow.
+	maxAbsMean = 1e6
+	minVar     = 1e-12
+	maxVar     = 1e12
 )
+
+// inRange refuses v outside [lo, hi], naming the field and the reason.
+func inRange(field string, v, lo, hi float64) error {
+	if err := finite(field, v); err != nil {
+		return err
+	}
+	if v < lo || v > hi {
+		return fmt.Errorf("%s = %v is outside [%g, %g]; the diffusion works at unit scale, so rescale the setting", field, v, lo, hi)
+	}
+	return nil
+}
 
 // finite reports a non-finite number as an error naming the field.
 func finite(field string, v float64) error {
@@ -65,6 +80,11 @@ func checkDef(d SettingDef) error {
 	if err := finite("std", d.Std); err != nil {
 		return err
 	}
+	if d.Std != 0 { // zero (unset) is refused with its own message when the setting is built
+		if err := inRange("std", d.Std, math.Sqrt(minVar), math.Sqrt(maxVar)); err != nil {
+			return err
+		}
+	}
 	if len(d.Means) > maxComponents {
 		return fmt.Errorf("means lists %d components; at most %d are supported", len(d.Means), maxComponents)
 	}
@@ -76,7 +96,7 @@ func checkDef(d SettingDef) error {
 			return fmt.Errorf("means[%d] has dimension %d but means[0] has %d; all component means need one dimension", k, len(m), len(d.Means[0]))
 		}
 		for j, v := range m {
-			if err := finite(fmt.Sprintf("means[%d][%d]", k, j), v); err != nil {
+			if err := inRange(fmt.Sprintf("means[%d][%d]", k, j), v, -maxAbsMean, maxAbsMean); err != nil {
 				return err
 			}
 		}
@@ -98,13 +118,18 @@ func checkDef(d SettingDef) error {
 			return fmt.Errorf("%s: mean/var have %d/%d entries; the dimension can be at most %d", at, len(s.Mean), len(s.Var), maxDim)
 		}
 		for j, v := range s.Mean {
-			if err := finite(fmt.Sprintf("%s.mean[%d]", at, j), v); err != nil {
+			if err := inRange(fmt.Sprintf("%s.mean[%d]", at, j), v, -maxAbsMean, maxAbsMean); err != nil {
 				return err
 			}
 		}
 		for j, v := range s.Var {
 			if err := finite(fmt.Sprintf("%s.var[%d]", at, j), v); err != nil {
 				return err
+			}
+			if v > 0 { // non-positive variances get their own message when the setting is built
+				if err := inRange(fmt.Sprintf("%s.var[%d]", at, j), v, minVar, maxVar); err != nil {
+					return err
+				}
 			}
 		}
 		if len(s.Components) > maxComponents || len(s.ComponentWeights) > maxComponents {
