@@ -73,3 +73,22 @@ func TestEstimateSizeSaturates(t *testing.T) {
 		t.Fatal("a saturated estimate passed the check")
 	}
 }
+
+// A plan refused for the memory of its largest node (here FKC with 10⁸ samples × K = 1000)
+// is named as such, and -allow-large lets it through: the plan itself is small.
+func TestAllowLarge(t *testing.T) {
+	p := writeSpec(t, "profiles:\n  wide: {base: smoke, runs: 1, samples: 10000000, truth_samples: 300, ks: [1000]}\n")
+	cfg := Config{Profile: "wide", Spec: p, Only: "gauss-fc-id", Cache: t.TempDir(), Out: t.TempDir(), Jobs: 2}
+	err := NewSession(cfg).Setup()
+	if err == nil || !strings.Contains(err.Error(), "gauss-fc-id sample N=10000000 K=1000") {
+		t.Fatalf("want a refusal naming the largest node; got %v", err)
+	}
+	cfg.AllowLarge = true
+	s := NewSession(cfg)
+	if err := s.Setup(); err != nil {
+		t.Fatalf("-allow-large: %v", err)
+	}
+	if s.Plan == nil || uint64(len(s.Plan.Nodes)) > s.Size.Nodes {
+		t.Fatalf("plan of %v nodes, estimate %d", s.Plan, s.Size.Nodes)
+	}
+}
