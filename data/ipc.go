@@ -25,7 +25,7 @@ var batchRows = 1 << 20
 // hands a codec's output straight to typed arrays, and common JavaScript zstd decoders
 // return views at offsets that are not multiples of 8, so zstd bodies with float64 or
 // int64 columns failed there. It costs nothing: the artifacts are mostly random floats,
-// and the smoke profile's zstd cache was 2% larger than the uncompressed one. ReadIPC still
+// and zstd made them slightly larger, not smaller (README, The cache). ReadIPC still
 // reads zstd files written by earlier versions.
 func WriteIPC(w io.Writer, t *Table) error {
 	if err := t.Validate(); err != nil {
