@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -31,6 +32,11 @@ type kernel struct {
 	aRows, aCols aPath
 	// B panels: copy form for an untransposed B, transposed form otherwise.
 	packCopy, packTrans packFunc
+	// peak is an FMA loop on the path's vector width (flops per iteration), the limit
+	// its throughput is reported against; nil for the generic path, which is measured
+	// against the widest path's, the machine's real limit.
+	peak      func(n int)
+	peakFlops float64
 }
 
 // aPath is one way of packing A: the packer (a tile's k steps start at multiples of 16
@@ -58,6 +64,11 @@ func init() {
 		packCopy: packCopyGo, packTrans: packTransGo,
 	})
 	active.Store(available[0])
+	// The pipeline's -kernels flag sets this for its child processes; it also lets
+	// `go test -bench` measure a forced path. Unknown names are the flag's to report.
+	if name := os.Getenv("COMPDIFF_KERNELS"); name != "" && name != "all" {
+		SetKernel(name)
+	}
 }
 
 // Kernel names the active code path: "avx512", "avx2" or "generic".
@@ -72,9 +83,13 @@ func Kernels() []string {
 	return names
 }
 
-// SetKernel forces a code path (for tests and benchmarks) and returns a function that
-// restores the previous one. It is not meant to be called while multiplies are running.
+// SetKernel forces a code path ("auto" is the fastest available) and returns a function
+// that restores the previous one. It is not meant to be called while multiplies are
+// running. Paths differ only in summation order, so results agree to float32 rounding.
 func SetKernel(name string) (restore func(), err error) {
+	if name == "auto" {
+		name = available[0].name
+	}
 	for _, k := range available {
 		if k.name == name {
 			prev := active.Swap(k)

@@ -62,6 +62,7 @@ func archKernels() []*kernel {
 			aRows:    aPath{packRowsAVX512, []microFunc{kernAVX512r4, kernAVX512r8, kernAVX512r12}},
 			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
 			packCopy: packCopyAVX512, packTrans: packTransAVX512,
+			peak: peakAVX512, peakFlops: 16 * 16 * 2,
 		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -71,6 +72,7 @@ func archKernels() []*kernel {
 			aRows:    aPath{packTransGo, micros},
 			aCols:    aPath{packCopyGo, micros},
 			packCopy: packCopyGo, packTrans: packTransGo,
+			peak: peakAVX2, peakFlops: 12 * 8 * 2,
 		})
 	}
 	return ks
