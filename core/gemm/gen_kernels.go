@@ -35,10 +35,14 @@ func main() {
 	}
 	for _, rows := range []int{2, 4, 6} {
 		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, colLayout(mr256), 2)
+		kernel(fmt.Sprintf("kernAVX2r%d", rows), "Y", 32, rows, rowLayout(mr256), 2)
 	}
 	packCopy512()
 	packTrans512()
 	packRows512()
+	packCopy256()
+	packTrans256()
+	packRows256()
 	p("// func cpuRelax()")
 	p("TEXT ·cpuRelax(SB), NOSPLIT, $0-0")
 	p("\tPAUSE")
@@ -468,4 +472,236 @@ func transBlocks(tail bool) {
 		}
 		p("%s_end:", lbl)
 	}
+}
+
+// avx2Masks loads Y14/Y15 with the lane masks of the low n (register) of 16 lanes, from
+// the sliding window maskTab; clobbers R10-R12.
+func avx2Masks(n string) {
+	p("\tLEAQ ·maskTab(SB), R10")
+	p("\tMOVQ $8, R11")
+	p("\tSUBQ %s, R11", n)
+	p("\tMOVQ $0, R12")
+	p("\tCMOVQLT R12, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y14")
+	p("\tMOVQ $16, R11")
+	p("\tSUBQ %s, R11", n)
+	p("\tMOVQ $8, R12")
+	p("\tCMPQ R11, R12")
+	p("\tCMOVQGT R12, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y15")
+}
+
+// packCopy256 emits func packCopy256(dst, src *float32, ld, kc, w, width int), the AVX2
+// form of packCopy512 for width ≤ 16: source loads are masked to w lanes (VMASKMOVPS
+// never faults on masked-off lanes), stores are whole vectors. For width ≤ 8 a vector
+// store spills into the next step's slot, which is written right after, so only the last
+// step is stored masked; for width > 8 the second vector is stored masked (width 16, the
+// B panels, has an all-ones mask).
+func packCopy256() {
+	p("// func packCopy256(dst, src *float32, ld, kc, w, width int)")
+	p("TEXT ·packCopy256(SB), NOSPLIT, $0-48")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ src+8(FP), SI")
+	p("\tMOVQ ld+16(FP), DX")
+	p("\tSHLQ $2, DX")
+	p("\tMOVQ kc+24(FP), CX")
+	p("\tMOVQ w+32(FP), R9")
+	p("\tMOVQ width+40(FP), R13")
+	avx2Masks("R9")
+	p("\tVMOVDQU Y14, Y12") // source masks
+	p("\tVMOVDQU Y15, Y13")
+	avx2Masks("R13") // destination masks
+	p("\tTESTQ CX, CX")
+	p("\tJZ pc2_done")
+	p("\tCMPQ R13, $8")
+	p("\tJGT pc2_wide")
+	p("\tSHLQ $2, R13")
+	p("\tLEAQ (DX)(DX*2), R12")
+	p("\tLEAQ (R13)(R13*2), R14")
+	p("pc2_n4:")
+	p("\tCMPQ CX, $4")
+	p("\tJLE pc2_n1")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS (SI)(DX*1), Y12, Y1")
+	p("\tVMASKMOVPS (SI)(DX*2), Y12, Y2")
+	p("\tVMASKMOVPS (SI)(R12*1), Y12, Y3")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, (DI)(R13*1)")
+	p("\tVMOVUPS Y2, (DI)(R13*2)")
+	p("\tVMOVUPS Y3, (DI)(R14*1)")
+	p("\tLEAQ (SI)(DX*4), SI")
+	p("\tLEAQ (DI)(R13*4), DI")
+	p("\tSUBQ $4, CX")
+	p("\tJMP pc2_n4")
+	p("pc2_n1:")
+	p("\tCMPQ CX, $1")
+	p("\tJEQ pc2_last")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tADDQ DX, SI")
+	p("\tADDQ R13, DI")
+	p("\tDECQ CX")
+	p("\tJMP pc2_n1")
+	p("pc2_last:")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS Y0, Y14, (DI)")
+	p("\tJMP pc2_done")
+	p("pc2_wide:")
+	p("\tSHLQ $2, R13")
+	p("pc2_loop:")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS 32(SI), Y13, Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tCMPQ R13, $64")
+	p("\tJNE pc2_wmask")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tJMP pc2_wnext")
+	p("pc2_wmask:")
+	p("\tVMASKMOVPS Y1, Y15, 32(DI)")
+	p("pc2_wnext:")
+	p("\tADDQ DX, SI")
+	p("\tADDQ R13, DI")
+	p("\tDECQ CX")
+	p("\tJNZ pc2_loop")
+	p("pc2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// packTrans256 emits func packTrans256(dst *float32, rows *unsafe.Pointer, kc, width int):
+// dst[p*width+r] = rows[r][p] for p < kc, r < width, width 8 or 16. Each group of 8 k
+// steps of 8 rows is an 8×8 in-register transpose (unpack ps, unpack pd, 128-bit lane
+// permutes); the last 1-7 steps are loaded masked and only they are stored.
+func packTrans256() {
+	p("// func packTrans256(dst *float32, rows *unsafe.Pointer, kc, width int)")
+	p("TEXT ·packTrans256(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ width+24(FP), R13")
+	p("\tSHLQ $2, R13") // bytes between packed k steps
+	p("\tXORQ CX, CX")  // byte offset of k step p in every source row
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $3, DX")
+	p("\tJZ pt2_tail")
+	p("pt2_loop:")
+	trans8(false)
+	p("\tADDQ $32, CX")
+	p("\tLEAQ (DI)(R13*8), DI")
+	p("\tDECQ DX")
+	p("\tJNZ pt2_loop")
+	p("pt2_tail:")
+	p("\tANDQ $7, BX")
+	p("\tJZ pt2_done")
+	p("\tLEAQ ·maskTab(SB), R10")
+	p("\tMOVQ $8, R11")
+	p("\tSUBQ BX, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y14") // lanes p < BX
+	trans8(true)
+	p("pt2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// trans8 transposes k steps [p, p+8) of source rows 0-7, then (width 16) 8-15, storing
+// packed k steps at DI, DI+R13, ... With tail set only the BX steps under mask Y14 are
+// loaded and stored.
+func trans8(tail bool) {
+	for blk := 0; blk < 2; blk++ {
+		lbl := fmt.Sprintf("pt2_b%d_%v", blk, tail)
+		if blk == 1 {
+			p("\tCMPQ R13, $32")
+			p("\tJLE %s_end", lbl)
+		}
+		if tail { // Y14 is reused below
+			p("\tVMOVDQU (R10)(R11*4), Y14")
+		}
+		for r := 0; r < 8; r++ {
+			p("\tMOVQ %d(R8), R9", 8*(8*blk+r))
+			if tail {
+				p("\tVMASKMOVPS (R9)(CX*1), Y14, Y%d", r)
+			} else {
+				p("\tVMOVUPS (R9)(CX*1), Y%d", r)
+			}
+		}
+		for i := 0; i < 4; i++ { // t: Y8-Y15
+			p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+			p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i+1)
+		}
+		for g := 0; g < 2; g++ { // s: Y0-Y7, rows 4g..4g+3
+			t := func(i int) int { return 8 + 4*g + i }
+			p("\tVUNPCKLPD Y%d, Y%d, Y%d", t(2), t(0), 4*g+0)
+			p("\tVUNPCKHPD Y%d, Y%d, Y%d", t(2), t(0), 4*g+1)
+			p("\tVUNPCKLPD Y%d, Y%d, Y%d", t(3), t(1), 4*g+2)
+			p("\tVUNPCKHPD Y%d, Y%d, Y%d", t(3), t(1), 4*g+3)
+		}
+		for q := 0; q < 4; q++ { // column q and q+4: Y8+q, Y12+q
+			p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+q, q, 8+q)
+			p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+q, q, 12+q)
+		}
+		p("\tMOVQ DI, R9")
+		for q := 0; q < 8; q++ {
+			if tail && q > 0 {
+				p("\tCMPQ BX, $%d", q)
+				p("\tJLE %s_end", lbl)
+			}
+			p("\tVMOVUPS Y%d, %d(R9)", 8+q, 32*blk)
+			if q < 7 {
+				p("\tADDQ R13, R9")
+			}
+		}
+		p("%s_end:", lbl)
+	}
+}
+
+// packRows256 emits func packRows256(dst *float32, rows *unsafe.Pointer, kc, mr int), the
+// AVX2 form of packRows512: mr rows into rowLayout, the last group of 16 k steps loaded
+// masked and zero-filled.
+func packRows256() {
+	p("// func packRows256(dst *float32, rows *unsafe.Pointer, kc, mr int)")
+	p("TEXT ·packRows256(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ mr+24(FP), R13")
+	p("\tXORQ CX, CX")
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $4, DX")
+	p("\tJZ pr2_tail")
+	p("pr2_loop:")
+	p("\tXORQ R10, R10")
+	p("pr2_row:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMOVUPS (R9)(CX*1), Y0")
+	p("\tVMOVUPS 32(R9)(CX*1), Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr2_row")
+	p("\tADDQ $64, CX")
+	p("\tDECQ DX")
+	p("\tJNZ pr2_loop")
+	p("pr2_tail:")
+	p("\tANDQ $15, BX")
+	p("\tJZ pr2_done")
+	avx2Masks("BX")
+	p("\tXORQ R10, R10")
+	p("pr2_trow:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMASKMOVPS (R9)(CX*1), Y14, Y0")
+	p("\tVMASKMOVPS 32(R9)(CX*1), Y15, Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr2_trow")
+	p("pr2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
 }
