@@ -37,18 +37,26 @@ func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 		{Name: "fp32 FMA peak, 1 core", Value: peak1, Unit: "GFLOP/s", Threads: 1},
 		{Name: fmt.Sprintf("fp32 FMA peak, %d cores", threads), Value: peak, Unit: "GFLOP/s", OfPeak: 1, Threads: threads},
 	}
-	add := func(name string, flops float64, extraUnit string, scale float64, f func()) error {
+	// addBytes times f; extraUnit/scale turn seconds per call into the Extra column, or
+	// with bytes > 0 Extra is the memory traffic rate, the limit of the thin layers.
+	addBytes := func(name string, flops, bytes float64, extraUnit string, scale float64, f func()) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		sec := timeIt(f, budget)
 		g := flops / sec / 1e9
 		r := Result{Name: name, Value: g, Unit: "GFLOP/s", OfPeak: g / peak, Threads: threads}
-		if extraUnit != "" {
+		switch {
+		case bytes > 0:
+			r.Extra = fmt.Sprintf("%.1f GB/s, %.3g µs", bytes/sec/1e9, sec*1e6)
+		case extraUnit != "":
 			r.Extra = fmt.Sprintf("%.3g %s", sec*scale, extraUnit)
 		}
 		out = append(out, r)
 		return nil
+	}
+	add := func(name string, flops float64, extraUnit string, scale float64, f func()) error {
+		return addBytes(name, flops, 0, extraUnit, scale, f)
 	}
 	for _, s := range []struct {
 		name    string
@@ -72,7 +80,12 @@ func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 		if s.tB {
 			ldb = s.k
 		}
-		if err := add(s.name, 2*float64(s.m*s.n*s.k), "", 0, func() {
+		// Thin products (k or n tiny) move more bytes than they compute: report GB/s.
+		bytes := 0.0
+		if min(s.k, s.n) <= 8 {
+			bytes = 4 * float64(s.m*s.k+s.k*s.n+s.m*s.n)
+		}
+		if err := addBytes(s.name, 2*float64(s.m*s.n*s.k), bytes, "", 0, func() {
 			gemm.Sgemm(s.tA, s.tB, s.m, s.n, s.k, a, lda, b, ldb, 0, c, s.n)
 		}); err != nil {
 			return nil, err
