@@ -30,6 +30,7 @@ type kernel struct {
 	// untransposed A (its packer reads rows contiguous in k, like the transposed form),
 	// aCols for a transposed one (copy form).
 	aRows, aCols aPath
+	rowBlocks    bool // aRows packs row blocks of 16 k steps, not the transposed form
 	// B panels: copy form for an untransposed B, transposed form otherwise.
 	packCopy, packTrans packFunc
 	// peak is an FMA loop on the path's vector width (flops per iteration), the limit
@@ -132,10 +133,16 @@ func microGeneric(k int, a, b *float32, bstride int, c *float32, ldc, mr, nr, fl
 		c33 += a3 * b3
 	}
 	t := [gMR * gNR]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	storeEdge(t[:], gNR, c, ldc, mr, nr, flags)
+}
+
+// storeEdge writes the top-left mr×nr corner of a tile (row stride ts) to c: c = tile
+// when flags&1 == 0, c += tile otherwise.
+func storeEdge(t []float32, ts int, c *float32, ldc, mr, nr, flags int) {
 	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
 	for r := 0; r < mr; r++ {
 		row := cs[r*ldc : r*ldc+nr]
-		tr := t[r*gNR : r*gNR+nr]
+		tr := t[r*ts : r*ts+nr]
 		if flags&1 != 0 {
 			for j := range row {
 				row[j] += tr[j]

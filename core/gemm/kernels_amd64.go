@@ -76,7 +76,7 @@ func archKernels() []*kernel {
 	// AVX-512 kernels also use BMI2 (BZHI) for the edge masks; every AVX-512 CPU has it.
 	if cpu.X86.HasAVX512F && cpu.X86.HasBMI2 {
 		ks = append(ks, &kernel{
-			name: "avx512", mr: 12, nr: 32, rowStep: 4,
+			name: "avx512", mr: 12, nr: 32, rowStep: 4, rowBlocks: true,
 			aRows:    aPath{packRowsAVX512, []microFunc{kernAVX512r4, kernAVX512r8, kernAVX512r12}},
 			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
 			packCopy: packCopyAVX512, packTrans: packTransAVX512,
@@ -85,7 +85,7 @@ func archKernels() []*kernel {
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, &kernel{
-			name: "avx2", mr: 6, nr: 16, rowStep: 2,
+			name: "avx2", mr: 6, nr: 16, rowStep: 2, rowBlocks: true,
 			aRows:    aPath{packRowsAVX2, []microFunc{kernAVX2r2, kernAVX2r4, kernAVX2r6}},
 			aCols:    aPath{packCopyAVX2, []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}},
 			packCopy: packCopyAVX2, packTrans: packTransAVX2,

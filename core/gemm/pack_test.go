@@ -24,7 +24,6 @@ func packRowsRef(dst, src []float32, off, ld, kc, w, width int) {
 func TestPackersAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, kern := range available {
-		rowLayout := kern.name != "generic"
 		type packer struct {
 			name   string
 			f, ref packFunc
@@ -36,7 +35,7 @@ func TestPackersAgree(t *testing.T) {
 			{"B copy", kern.packCopy, packCopyGo, kern.nr, false, false},
 			{"B trans", kern.packTrans, packTransGo, kern.nr, true, false},
 			{"A cols", kern.aCols.pack, packCopyGo, kern.mr, false, false},
-			{"A rows", kern.aRows.pack, packTransGo, kern.mr, true, rowLayout},
+			{"A rows", kern.aRows.pack, packTransGo, kern.mr, true, kern.rowBlocks},
 		}
 		for _, pk := range ps {
 			for _, kc := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 40} {

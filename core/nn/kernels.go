@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/compdiff/compdiff/core/gemm"
+import (
+	"fmt"
+
+	"github.com/compdiff/compdiff/core/gemm"
+)
 
 // epiKernels is one code path's block kernels for the fused epilogues and Adam. The
 // path follows the GEMM's (gemm.Kernel), so forcing a kernel path with gemm.SetKernel
@@ -37,3 +41,11 @@ func mulBlock(c []float32, ldc int, d []float32, ldd, rows, cols int) {
 }
 
 func adamUpdate(p, g, m, v []float32, k *adamConsts) { kernels().adam(p, g, m, v, k) }
+
+// fits panics unless a rows×cols block with row stride ld fits in s: the assembly kernels
+// do not bounds-check, so their wrappers check first.
+func fits(s []float32, ld, rows, cols int) {
+	if cols > ld || len(s) < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("nn: %d×%d block with stride %d does not fit %d floats", rows, cols, ld, len(s)))
+	}
+}

@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"fmt"
-
-	"golang.org/x/sys/cpu"
-)
+import "golang.org/x/sys/cpu"
 
 // The AVX-512 kernels of kernels_amd64.s and the AVX2 ones of kernels_avx2_amd64.s serve
 // the GEMM paths of the same names. The assembly does not bounds-check, so the wrappers
@@ -53,13 +49,6 @@ func init() {
 			mul:           checkedMul(mulBlockAVX2),
 			adam:          checkedAdam(adamAVX2),
 		}
-	}
-}
-
-// fits panics unless a rows×cols block with row stride ld fits in s.
-func fits(s []float32, ld, rows, cols int) {
-	if cols > ld || len(s) < (rows-1)*ld+cols {
-		panic(fmt.Sprintf("nn: %d×%d block with stride %d does not fit %d floats", rows, cols, ld, len(s)))
 	}
 }
 
