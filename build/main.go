@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -37,6 +38,7 @@ func run() int {
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
 	fs.BoolVar(&cfg.AllowLarge, "allow-large", false, "run a plan beyond the size limits (nodes, memory, disk) instead of refusing it")
+	fs.StringVar(&cfg.Kernels, "kernels", cmp.Or(os.Getenv(pipeline.KernelsEnv), "auto"), "kernel `path`: auto, avx512, avx2, neon or generic; all = bench every path (default $"+pipeline.KernelsEnv+" or auto)")
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}
@@ -48,6 +50,10 @@ func run() int {
 	}
 	tasks, err := parse(fs, os.Args[1:])
 	if err != nil {
+		return 2
+	}
+	if err := pipeline.UseKernels(cfg.Kernels); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
 	s := pipeline.NewSession(cfg)

@@ -24,6 +24,7 @@ type Config struct {
 	Out     string // rendered results directory
 	Key     string // node task: the key to run
 	Format  string // dag task: text or dot
+	Kernels string // kernel path: auto, avx512, avx2, neon, generic; all = every path for bench
 	// AllowLarge skips the size check that refuses plans beyond SizeLimits.
 	AllowLarge bool
 	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
