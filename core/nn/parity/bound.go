@@ -191,3 +191,42 @@ func (n *Net) LossGrad(x, target []float64, rows int) (loss, lossErr float64, gr
 	}
 	return loss, lossErr, grad, gradErr
 }
+
+// Scores is the float64 reference of a conditional score network's per-source scores
+// −ε̂(s, x, onehot(a))/σ at n points x (row-major n×d) and the bound on a float32
+// implementation's error. The network sees float32(s) and float32(x), as in compdiff and
+// PyTorch; xErr (nil for none) bounds how far the implementation's x may be from x before
+// that rounding (which may then land one float32 step away, so U·|x| is added). sigmaRel
+// is the relative error of σ in the implementation (0 for float64).
+func (n *Net) Scores(s float64, x, xErr []float64, d, sources int, sigma, sigmaRel float64) (ref, bound [][]float64) {
+	pts := len(x) / d
+	in := 1 + d + sources
+	rows := make([]float64, sources*pts*in)
+	var rowErr []float64
+	if xErr != nil {
+		rowErr = make([]float64, len(rows))
+	}
+	for a := 0; a < sources; a++ {
+		for i := 0; i < pts; i++ {
+			k := (a*pts + i) * in
+			rows[k] = float64(float32(s))
+			for j := 0; j < d; j++ {
+				rows[k+1+j] = float64(float32(x[i*d+j]))
+				if xErr != nil {
+					rowErr[k+1+j] = xErr[i*d+j] + U*math.Abs(x[i*d+j])
+				}
+			}
+			rows[k+1+d+a] = 1
+		}
+	}
+	p := n.Forward(rows, sources*pts, rowErr)
+	for a := 0; a < sources; a++ {
+		sa, ba := make([]float64, pts*d), make([]float64, pts*d)
+		for k := range sa {
+			sa[k] = -p.Out[a*pts*d+k] / sigma
+			ba[k] = p.Err[a*pts*d+k]/sigma + math.Abs(sa[k])*(sigmaRel+1e-15)
+		}
+		ref, bound = append(ref, sa), append(bound, ba)
+	}
+	return ref, bound
+}
