@@ -108,6 +108,13 @@ def systematic(logw, u0):
     return torch.searchsorted(bins, u).clamp(max=k - 1)
 
 
+def shuffled_systematic(logw, gen):
+    """Systematic resampling with each row's slots shuffled, as the authors' sampler does."""
+    n, k = logw.shape
+    idx = systematic(logw, torch.rand(n, generator=gen, dtype=logw.dtype))
+    return idx.gather(1, torch.argsort(torch.rand(n, k, generator=gen), dim=1))
+
+
 def fkc_sample(score_fn, ws, d, n, k, steps, g_clip, gen, dtype=torch.float32):
     """Feynman–Kac corrector with n swarms of k particles (k = 1: the naive SDE).
 
@@ -130,16 +137,16 @@ def fkc_sample(score_fn, ws, d, n, k, steps, g_clip, gen, dtype=torch.float32):
         logw = logw + (g.clamp(-g_clip, g_clip) * dt).view(n, k)
         if i == steps - 1:
             break
-        idx = systematic(logw, torch.rand(n, generator=gen, dtype=dtype))
-        perm = torch.argsort(torch.rand(n, k, generator=gen), dim=1)
-        idx = idx.gather(1, perm)
+        idx = shuffled_systematic(logw, gen)
         flat = (idx + (torch.arange(n) * k)[:, None]).reshape(-1)
         x = x[flat]
         sc = [s[flat] for s in sc]
         logw = torch.zeros_like(logw)
     if k == 1:
         return x
-    pick = systematic(logw, torch.rand(n, generator=gen, dtype=dtype))[:, 0]
+    # One slot of a shuffled systematic resample is a draw from the weights (slot 0 of an
+    # unshuffled one would only ever see the first 1/k of the cumulative mass).
+    pick = shuffled_systematic(logw, gen)[:, 0]
     return x[pick + torch.arange(n) * k]
 
 
