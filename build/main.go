@@ -36,6 +36,10 @@ func run() int {
 	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	fs.StringVar(&cfg.Executor, "executor", "local", "where nodes run: local, or slurm (jobs over a shared -cache)")
+	fs.StringVar(&cfg.Lock, "lock", "flock", "per-node lock: flock, or link on shared file systems whose flock does not reach other machines")
+	fs.BoolVar(&cfg.DryRun, "dry-run", false, "print the pending nodes and their estimated core-hours instead of running them")
+	pipeline.SlurmFlags(fs, &cfg.Slurm)
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}
@@ -49,6 +53,7 @@ func run() int {
 	if err != nil {
 		return 2
 	}
+	cfg.Until = pipeline.LastStage(tasks)
 	s := pipeline.NewSession(cfg)
 	pipeline.Define(flow, s)
 	flow.SetOutput(os.Stdout)

@@ -56,6 +56,11 @@ func Define(flow *goyek.Flow, s *Session) {
 			a.Fatal(err)
 		}
 	}})
+	flow.Define(goyek.Task{Name: "plan", Usage: "write every pending node's manifest to the store (any machine seeing it can run any node)", Action: func(a *goyek.A) {
+		if err := s.PlanOnStore(a.Logf); err != nil {
+			a.Fatal(err)
+		}
+	}})
 	flow.Define(goyek.Task{Name: "dag", Usage: "print the graph (-format text or dot)", Action: func(a *goyek.A) {
 		if err := s.DAG(); err != nil {
 			a.Fatal(err)
