@@ -70,6 +70,19 @@ func (e *SlurmExecutor) logPath(t *slurmTask) string {
 // JobName is the Slurm job name of every job of this run (for squeue/scancel --name).
 func (e *SlurmExecutor) JobName() string { return "compdiff-" + e.runID }
 
+// Arrays lists the Slurm job ids of the arrays submitted for a stage kind ("" for all).
+func (e *SlurmExecutor) Arrays(stage string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ids []string
+	for _, a := range e.arrays {
+		if stage == "" || a.Stage == stage {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
 // Submitted is how many nodes this executor has submitted.
 func (e *SlurmExecutor) Submitted() int {
 	e.mu.Lock()
@@ -147,7 +160,7 @@ func SlurmReachable() error {
 			return fmt.Errorf("-executor slurm: %s is not on PATH (%v); run on a Slurm login node (perhaps after `module load slurm`) or use -executor local", c, err)
 		}
 	}
-	if out, err := exec.Command("squeue", "-h", "-o", "%i", "-u", "0").CombinedOutput(); err != nil {
+	if out, err := exec.Command("squeue", "-h", "-o", "%i", "--me").CombinedOutput(); err != nil {
 		return fmt.Errorf("-executor slurm: the Slurm controller does not answer (squeue: %v: %s); check SLURM_CONF and that slurmctld runs, or use -executor local",
 			err, strings.TrimSpace(string(out)))
 	}
@@ -283,7 +296,7 @@ func (e *SlurmExecutor) submitArray(r *Runner, stage string, batches [][]*Node) 
 		for _, n := range b {
 			for _, in := range n.Inputs {
 				if t := e.tasks[in.Key]; t != nil {
-					deps[t.array.ID] = true
+					deps[t.array.ID+"_*"] = true
 				}
 			}
 		}
