@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,8 +48,10 @@ type SlurmExecutor struct {
 }
 
 type slurmArray struct {
-	ID    string `json:"id"` // Slurm job id of the array
-	Stage string `json:"stage"`
+	ID    string // Slurm job id of the array
+	Stage string
+	Dir   string // the run directory holding its scripts and logs
+	Name  string // its Slurm job name
 	Tasks []*slurmTask
 }
 
@@ -64,7 +67,7 @@ type slurmTask struct {
 func (t *slurmTask) jobID() string { return t.array.ID + "_" + strconv.Itoa(t.index) }
 
 func (e *SlurmExecutor) logPath(t *slurmTask) string {
-	return filepath.Join(e.dir, "logs", fmt.Sprintf("%s-%s.log", t.array.Stage, t.jobID()))
+	return filepath.Join(t.array.Dir, "logs", fmt.Sprintf("%s-%s.log", t.array.Stage, t.jobID()))
 }
 
 // JobName is the Slurm job name of every job of this run (for squeue/scancel --name).
@@ -150,7 +153,59 @@ func (e *SlurmExecutor) doSetup(r *Runner) error {
 	}
 	e.bin, err = installBinary(e.Cfg.Binary, filepath.Join(e.cache, "slurm", "bin"))
 	e.tasks = map[data.Key]*slurmTask{}
+	if err == nil {
+		e.adopt(r)
+	}
 	return err
+}
+
+// adopt follows the live jobs of earlier runs over this store (left running after Ctrl-C)
+// instead of submitting their nodes again.
+func (e *SlurmExecutor) adopt(r *Runner) {
+	out, err := exec.Command("squeue", "-h", "-r", "--me", "-o", "%i|%T|%j").Output()
+	if err != nil {
+		return
+	}
+	alive, runs := map[string]bool{}, map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(strings.TrimSpace(line), "|")
+		if run, ok := strings.CutPrefix(f[len(f)-1], "compdiff-"); ok && len(f) == 3 && aliveStates[f[1]] {
+			alive[f[0]], runs[run] = true, true
+		}
+	}
+	for _, run := range sortedSet(runs) {
+		dir := filepath.Join(e.cache, "slurm", run)
+		b, err := os.ReadFile(filepath.Join(dir, "jobs.json"))
+		var recs []jobRecord
+		if err != nil || json.Unmarshal(b, &recs) != nil {
+			continue // a run over another store
+		}
+		arrays, nodes := map[string]*slurmArray{}, 0
+		for _, jr := range recs {
+			id, idx, _ := strings.Cut(jr.Job, "_")
+			i, err := strconv.Atoi(idx)
+			if !alive[jr.Job] || err != nil {
+				continue
+			}
+			a := arrays[id]
+			if a == nil {
+				a = &slurmArray{ID: id, Stage: jr.Stage, Dir: dir, Name: "compdiff-" + run}
+				arrays[id] = a
+				e.arrays = append(e.arrays, a)
+			}
+			t := &slurmTask{array: a, index: i, Keys: jr.Keys}
+			a.Tasks = append(a.Tasks, t)
+			for _, k := range jr.Keys {
+				if e.tasks[k] == nil && !r.Store.Done(k) {
+					e.tasks[k] = t
+					nodes++
+				}
+			}
+		}
+		if len(arrays) > 0 {
+			r.logf("slurm: following %d nodes in the running jobs of run %s (%s)", nodes, run, strings.Join(numericSorted(slices.Collect(maps.Keys(arrays))), ", "))
+		}
+	}
 }
 
 // SlurmReachable tells why sbatch cannot be used here, or nil.
@@ -357,7 +412,7 @@ func (e *SlurmExecutor) submitArray(r *Runner, stage string, batches [][]*Node) 
 	if _, err := strconv.Atoi(id); err != nil {
 		return fmt.Errorf("-executor slurm: sbatch printed %q, not a job id", strings.TrimSpace(string(out)))
 	}
-	a := &slurmArray{ID: id, Stage: stage}
+	a := &slurmArray{ID: id, Stage: stage, Dir: e.dir, Name: e.JobName()}
 	e.mu.Lock()
 	nodes := 0
 	for i, b := range batches {
@@ -381,18 +436,24 @@ func (e *SlurmExecutor) submitArray(r *Runner, stage string, batches [][]*Node) 
 	return e.record()
 }
 
-// record writes the run's arrays to <run dir>/jobs.json, for people and for later runs.
+// jobRecord is one array task in <run dir>/jobs.json.
+type jobRecord struct {
+	Job   string     `json:"job"`
+	Stage string     `json:"stage"`
+	Log   string     `json:"log"`
+	Keys  []data.Key `json:"keys"`
+}
+
+// record writes the run's arrays to <run dir>/jobs.json, for people, status and later runs.
 func (e *SlurmExecutor) record() error {
-	type task struct {
-		Job  string     `json:"job"`
-		Log  string     `json:"log"`
-		Keys []data.Key `json:"keys"`
-	}
-	var all []task
+	var all []jobRecord
 	e.mu.Lock()
 	for _, a := range e.arrays {
+		if a.Dir != e.dir {
+			continue // adopted from an earlier run
+		}
 		for _, t := range a.Tasks {
-			all = append(all, task{t.jobID(), e.logPath(t), t.Keys})
+			all = append(all, jobRecord{t.jobID(), a.Stage, e.logPath(t), t.Keys})
 		}
 	}
 	e.mu.Unlock()
@@ -412,6 +473,16 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// numericSorted sorts job ids as numbers.
+func numericSorted(ids []string) []string {
+	slices.SortFunc(ids, func(a, b string) int {
+		x, _ := strconv.Atoi(a)
+		y, _ := strconv.Atoi(b)
+		return x - y
+	})
+	return ids
 }
 
 func sortedSet(m map[string]bool) []string {

@@ -167,7 +167,13 @@ func errorLine(path string, key data.Key) string {
 
 // poll asks the queue once about every job of the run and notes the tasks that ended.
 func (e *SlurmExecutor) poll() error {
-	out, err := exec.Command("squeue", "-h", "-t", "all", "-r", "-n", e.JobName(), "-o", "%i|%T|%r").CombinedOutput()
+	names := map[string]bool{e.JobName(): true}
+	e.mu.Lock()
+	for _, a := range e.arrays {
+		names[a.Name] = true
+	}
+	e.mu.Unlock()
+	out, err := exec.Command("squeue", "-h", "-t", "all", "-r", "-n", strings.Join(sortedSet(names), ","), "-o", "%i|%T|%r").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("squeue: %v: %s", err, strings.TrimSpace(string(out)))
 	}

@@ -260,3 +260,35 @@ func runSession(t *testing.T, ctx context.Context, s *Session) error {
 	}
 	return nil
 }
+
+// Ctrl-C that leaves the jobs running: the next run follows them instead of submitting
+// their nodes again, and completes the study.
+func TestSlurmInterruptLeaveThenAdopt(t *testing.T) {
+	needSlurm(t)
+	cfg := slurmConfig(t, buildBinary(t), "gmm-id")
+	s := NewSession(cfg)
+	if err := s.Setup(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(slurmExec(s).Arrays("")) < 5 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if err := runSession(t, ctx, s); err == nil {
+		t.Fatal("the interrupted run reported success")
+	}
+	left := slurmExec(s).alive()
+	s2, err := run(t, context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("run after leaving the jobs: %v", err)
+	}
+	if n := slurmExec(s2).Submitted(); n != 0 {
+		t.Fatalf("the second run submitted %d nodes although jobs %v of the first were still queued", n, left)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "index.html")); err != nil {
+		t.Fatal("no report after following the earlier jobs")
+	}
+}
