@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
+	"strings"
 
 	"github.com/compdiff/compdiff/core/nn"
 	"github.com/compdiff/compdiff/core/perf"
@@ -101,4 +104,72 @@ func sizeOf(n *Node) float64 {
 	}
 	json.Unmarshal(n.Params, &p)
 	return float64(p.N)
+}
+
+// CostTable prints the estimated work of nodes per stage kind (count, core-hours, the
+// longest node) and the wall time on a few core counts: the larger of the work spread
+// over C cores and the critical path (the longest chain of nodes, each on the CPUs its
+// kind gets from cpus).
+func CostTable(w io.Writer, nodes []*Node, cpus func(stage string) int, cores []int) {
+	type row struct {
+		n          int
+		core, long float64
+	}
+	rows := map[string]*row{}
+	finish := map[*Node]float64{} // earliest finish of each node with unlimited cores
+	total, path := 0.0, 0.0
+	for _, n := range nodes { // plan order: inputs first
+		c := CoreSeconds(n)
+		r := rows[n.Stage]
+		if r == nil {
+			r = &row{}
+			rows[n.Stage] = r
+		}
+		r.n++
+		r.core += c
+		r.long = max(r.long, c/float64(cpus(n.Stage)))
+		total += c
+		start := 0.0
+		for _, in := range n.Inputs {
+			start = max(start, finish[in])
+		}
+		finish[n] = start + c/float64(cpus(n.Stage))
+		path = max(path, finish[n])
+	}
+	fmt.Fprintf(w, "%-8s %8s %12s %14s  %s\n", "stage", "nodes", "core-hours", "longest node", "CPUs per job")
+	for _, st := range StageOrder {
+		if r := rows[st]; r != nil {
+			fmt.Fprintf(w, "%-8s %8d %12s %14s  %d\n", st, r.n, hours(r.core), duration(r.long), cpus(st))
+		}
+	}
+	fmt.Fprintf(w, "%-8s %8d %12s\n", "total", len(nodes), hours(total))
+	var walls []string
+	for _, c := range cores {
+		walls = append(walls, fmt.Sprintf("%d cores %s", c, duration(max(total/float64(c), path))))
+	}
+	fmt.Fprintf(w, "wall time (work over C cores, at least the critical path %s): %s\n", duration(path), strings.Join(walls, ", "))
+}
+
+func hours(sec float64) string {
+	h := sec / 3600
+	switch {
+	case h >= 100:
+		return fmt.Sprintf("%.0f", h)
+	case h >= 1:
+		return fmt.Sprintf("%.1f", h)
+	}
+	return fmt.Sprintf("%.3f", h)
+}
+
+// duration prints seconds as a rounded human duration (s, min, h or days).
+func duration(sec float64) string {
+	switch {
+	case sec < 120:
+		return fmt.Sprintf("%.1f s", sec)
+	case sec < 7200:
+		return fmt.Sprintf("%.0f min", sec/60)
+	case sec < 3*86400:
+		return fmt.Sprintf("%.1f h", sec/3600)
+	}
+	return fmt.Sprintf("%.1f days", sec/86400)
 }

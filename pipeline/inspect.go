@@ -58,6 +58,11 @@ func (s *Session) Status() error {
 		}
 	}
 	printShared(w, p)
+	stale := s.Runner.Pending(StageOrder[0], StageOrder[len(StageOrder)-1])
+	if len(stale) > 0 {
+		printSlurmLogs(w, s.Store.Dir, stale)
+		s.PrintCost(stale)
+	}
 	return nil
 }
 

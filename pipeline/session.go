@@ -36,6 +36,9 @@ type Config struct {
 // LastStage is the latest stage kind that the named goyek tasks run ("" when none does), so
 // a cluster executor can submit everything they need at once.
 func LastStage(tasks []string) string {
+	if len(tasks) == 0 {
+		tasks = []string{"all"} // the default task
+	}
 	last := -1
 	for _, t := range tasks {
 		switch t {
@@ -63,6 +66,8 @@ type Session struct {
 	Plan   *Plan
 	Store  *data.Store
 	Runner *Runner
+
+	dryRunDone bool
 }
 
 // NewSession returns a session for cfg; nothing is read until a task needs it.
@@ -175,10 +180,22 @@ func (s *Session) command() string {
 	return c
 }
 
-// RunStage runs one stage kind of the plan, logging through logf.
+// RunStage runs one stage kind of the plan, logging through logf. With -dry-run the
+// first stage prints what would run through -until and its estimated cost instead.
 func (s *Session) RunStage(ctx context.Context, stage string, logf func(string, ...any)) error {
 	if err := s.Setup(); err != nil {
 		return err
+	}
+	if s.Cfg.DryRun {
+		if !s.dryRunDone {
+			s.dryRunDone = true
+			last := s.Cfg.Until
+			if slices.Index(StageOrder, last) < slices.Index(StageOrder, stage) {
+				last = stage
+			}
+			s.PrintCost(s.Runner.Pending(stage, last))
+		}
+		return nil
 	}
 	s.Runner.Logf = logf
 	return s.Runner.RunStage(ctx, stage)

@@ -3,9 +3,12 @@ package pipeline
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -248,4 +251,37 @@ func (e *SlurmExecutor) interrupted(r *Runner) {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// printSlurmLogs points at the job and log of stale nodes that a Slurm run over this store
+// tried last (the newest run directory naming them).
+func printSlurmLogs(w io.Writer, cache string, stale []*Node) {
+	runs, _ := filepath.Glob(filepath.Join(cache, "slurm", "*", "jobs.json"))
+	last := map[data.Key]jobRecord{}
+	for _, path := range runs { // names start with the UTC time: oldest first
+		b, err := os.ReadFile(path)
+		var recs []jobRecord
+		if err != nil || json.Unmarshal(b, &recs) != nil {
+			continue
+		}
+		for _, r := range recs {
+			for _, k := range r.Keys {
+				last[k] = r
+			}
+		}
+	}
+	var lines []string
+	for _, n := range stale {
+		if r, ok := last[n.Key]; ok {
+			lines = append(lines, fmt.Sprintf("    %s %q: Slurm job %s, log %s", n.Stage, n.Label, r.Job, r.Log))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "slurm: %d stale nodes were submitted before (still queued, cancelled or failed):\n", len(lines))
+	if len(lines) > 5 {
+		lines = append(lines[:5], fmt.Sprintf("    … %d more", len(lines)-5))
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }

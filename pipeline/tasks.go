@@ -43,7 +43,9 @@ func Define(flow *goyek.Flow, s *Session) {
 		Deps:  goyek.Deps{prev},
 		Action: func(a *goyek.A) {
 			ran := len(s.Runner.Ran())
-			if ran == 0 {
+			if s.Cfg.DryRun {
+				a.Log("dry run: nothing was computed")
+			} else if ran == 0 {
 				a.Log("nothing ran: every node was already in the cache")
 			} else {
 				a.Logf("%d nodes ran; outputs in %s", ran, s.Cfg.Out)
