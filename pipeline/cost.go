@@ -53,7 +53,7 @@ func work(n *Node) float64 {
 	case "sample":
 		var p stages.SampleParams
 		if json.Unmarshal(n.Params, &p) == nil {
-			rows := float64(p.Steps) * float64(p.N) * float64(p.K) * float64(len(p.Weights))
+			rows := sampleRows(&p)
 			if tp := modelParams(n); tp != nil {
 				return rows * perf.ForwardFlops(netConfig(tp), 1) / forwardFlopsPerCoreSec
 			}
@@ -69,6 +69,12 @@ func work(n *Node) float64 {
 		}
 	}
 	return 0
+}
+
+// sampleRows is how many score rows a sample node evaluates: every step scores each of
+// N·K particles under each source of the composition.
+func sampleRows(p *stages.SampleParams) float64 {
+	return float64(p.Steps) * float64(p.N) * float64(p.K) * float64(len(p.Weights))
 }
 
 // netConfig is the MLP a train node fits: inputs x, t and, for the conditional network, a
@@ -111,31 +117,7 @@ func sizeOf(n *Node) float64 {
 // over C cores and the critical path (the longest chain of nodes, each on the CPUs its
 // kind gets from cpus).
 func CostTable(w io.Writer, nodes []*Node, cpus func(stage string) int, cores []int) {
-	type row struct {
-		n          int
-		core, long float64
-	}
-	rows := map[string]*row{}
-	finish := map[*Node]float64{} // earliest finish of each node with unlimited cores
-	total, path := 0.0, 0.0
-	for _, n := range nodes { // plan order: inputs first
-		c := CoreSeconds(n)
-		r := rows[n.Stage]
-		if r == nil {
-			r = &row{}
-			rows[n.Stage] = r
-		}
-		r.n++
-		r.core += c
-		r.long = max(r.long, c/float64(cpus(n.Stage)))
-		total += c
-		start := 0.0
-		for _, in := range n.Inputs {
-			start = max(start, finish[in])
-		}
-		finish[n] = start + c/float64(cpus(n.Stage))
-		path = max(path, finish[n])
-	}
+	rows, total, path := estimate(nodes, cpus)
 	fmt.Fprintf(w, "%-8s %8s %12s %14s  %s\n", "stage", "nodes", "core-hours", "longest node", "CPUs per job")
 	for _, st := range StageOrder {
 		if r := rows[st]; r != nil {
@@ -148,6 +130,39 @@ func CostTable(w io.Writer, nodes []*Node, cpus func(stage string) int, cores []
 		walls = append(walls, fmt.Sprintf("%d cores %s", c, duration(max(total/float64(c), path))))
 	}
 	fmt.Fprintf(w, "wall time (work over C cores, at least the critical path %s): %s\n", duration(path), strings.Join(walls, ", "))
+}
+
+type costRow struct {
+	n          int
+	core, long float64 // core-seconds, seconds of the longest node
+}
+
+// estimate sums the core-seconds of nodes per stage kind and finds the critical path: the
+// longest chain through the nodes (plan order, inputs first), each taking its
+// core-seconds over the CPUs its kind gets; inputs outside nodes count as done.
+func estimate(nodes []*Node, cpus func(string) int) (rows map[string]*costRow, total, path float64) {
+	rows = map[string]*costRow{}
+	finish := map[*Node]float64{}
+	for _, n := range nodes {
+		c := CoreSeconds(n)
+		r := rows[n.Stage]
+		if r == nil {
+			r = &costRow{}
+			rows[n.Stage] = r
+		}
+		sec := c / float64(cpus(n.Stage))
+		r.n++
+		r.core += c
+		r.long = max(r.long, sec)
+		total += c
+		start := 0.0
+		for _, in := range n.Inputs {
+			start = max(start, finish[in])
+		}
+		finish[n] = start + sec
+		path = max(path, finish[n])
+	}
+	return rows, total, path
 }
 
 func hours(sec float64) string {
