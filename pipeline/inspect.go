@@ -247,11 +247,36 @@ func (s *Session) runKey(ctx context.Context, store *data.Store, key data.Key, l
 	if err := failHook(key); err != nil {
 		return err
 	}
+	if err := awaitInputs(ctx, store, key, inputGrace); err != nil {
+		return err
+	}
 	start := time.Now()
 	if err := Execute(ctx, store, key, s.Cfg.Out, nil, nil, logf); err != nil {
 		return err
 	}
 	logf("node %s computed in %s", key, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// inputGrace is how long a node waits for inputs that its job's dependencies say are done
+// but the file system does not show yet (attribute caching on network file systems).
+var inputGrace = 30 * time.Second
+
+func awaitInputs(ctx context.Context, store *data.Store, key data.Key, grace time.Duration) error {
+	m, err := store.Manifest(key)
+	if err != nil {
+		return nil // Execute reports the missing manifest
+	}
+	deadline := time.Now().Add(grace)
+	for _, in := range m.Inputs {
+		for !store.Done(in) && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}
 	return nil
 }
 

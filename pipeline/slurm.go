@@ -306,8 +306,12 @@ func (e *SlurmExecutor) submit(r *Runner, stage string) error {
 		if err != nil {
 			return err
 		}
+		per := e.maxArray
+		if e.Cfg.ArrayTasks > 0 {
+			per = min(per, e.Cfg.ArrayTasks)
+		}
 		for len(batches) > 0 {
-			k := min(len(batches), e.maxArray)
+			k := min(len(batches), per)
 			if err := e.submitArray(r, st, batches[:k]); err != nil {
 				return err
 			}

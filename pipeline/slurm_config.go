@@ -21,6 +21,7 @@ type SlurmConfig struct {
 	BatchTime   time.Duration
 	BatchNodes  int    // at most this many nodes per job (0: no limit)
 	MaxRunning  int    // at most this many tasks of one array at once (0: no limit)
+	ArrayTasks  int    // at most this many tasks per array (0: the scheduler's MaxArraySize)
 	OnInterrupt string // ask, cancel or leave the submitted jobs on Ctrl-C
 	Poll        time.Duration
 	Grace       time.Duration
@@ -43,6 +44,7 @@ func SlurmFlags(fs *flag.FlagSet, c *SlurmConfig) {
 	fs.DurationVar(&c.BatchTime, "slurm-batch", 30*time.Minute, "group small nodes into jobs of about this estimated `duration`")
 	fs.IntVar(&c.BatchNodes, "slurm-batch-nodes", 0, "at most `n` nodes per job (0: no limit)")
 	fs.IntVar(&c.MaxRunning, "slurm-max-running", 0, "at most `n` tasks of one job array running at once (0: no limit)")
+	fs.IntVar(&c.ArrayTasks, "slurm-array", 100, "at most `n` tasks per job array: smaller arrays start as soon as their own inputs are done")
 	fs.StringVar(&c.OnInterrupt, "slurm-on-interrupt", "ask", "on Ctrl-C: ask, cancel or leave the submitted jobs")
 	fs.DurationVar(&c.Poll, "slurm-poll", time.Minute, "longest `interval` between two looks at the queue and the store")
 }
@@ -116,8 +118,8 @@ func (c *SlurmConfig) check() error {
 	default:
 		return fmt.Errorf("-slurm-on-interrupt %q: use ask, cancel or leave", c.OnInterrupt)
 	}
-	if c.BatchNodes < 0 || c.MaxRunning < 0 {
-		return fmt.Errorf("-slurm-batch-nodes and -slurm-max-running must not be negative")
+	if c.BatchNodes < 0 || c.MaxRunning < 0 || c.ArrayTasks < 0 {
+		return fmt.Errorf("-slurm-batch-nodes, -slurm-max-running and -slurm-array must not be negative")
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func slurmConfig(t *testing.T, bin, only string) Config {
 	cfg := smokeConfig(t, only)
 	cfg.Executor, cfg.Until = "slurm", "report"
 	cfg.Slurm = SlurmConfig{CPUs: PerKind{}, Time: PerKind{"": "10:00"}, Mem: PerKind{}, BatchTime: time.Hour,
-		BatchNodes: 25, Poll: 2 * time.Second, Grace: time.Second, OnInterrupt: "leave", Binary: bin}
+		BatchNodes: 25, ArrayTasks: 3, Poll: 2 * time.Second, Grace: time.Second, OnInterrupt: "leave", Binary: bin}
 	return cfg
 }
 
@@ -101,6 +101,16 @@ func TestSlurmSmokeMatchesLocal(t *testing.T) {
 		t.Errorf("submitted %d nodes; want every node but the report (%d)", n, all)
 	}
 	t.Logf("%d artifacts identical; %d nodes in %d arrays", len(want), slurmExec(s).Submitted(), len(slurmExec(s).Arrays("")))
+	// Train jobs ask for 2 CPUs (-c) and their multiplies use exactly those.
+	logs, _ := filepath.Glob(filepath.Join(slurmExec(s).dir, "logs", "train-*.log"))
+	for _, l := range logs {
+		if b, _ := os.ReadFile(l); !bytes.Contains(b, []byte("multiplies use the job's 2 CPUs")) {
+			t.Errorf("train job log %s does not show 2 CPUs for the multiplies:\n%s", l, b)
+		}
+	}
+	if len(logs) == 0 {
+		t.Error("no train job logs")
+	}
 	s2, err := run(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
