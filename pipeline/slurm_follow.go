@@ -133,6 +133,8 @@ func (t *slurmTask) reason() string {
 		return "left the queue without computing it"
 	case "COMPLETED":
 		return "completed but did not compute it"
+	case "FAILED":
+		return "failed"
 	case "CANCELLED":
 		if strings.Contains(t.why, "Dependency") {
 			return "was cancelled: a job computing its inputs failed"
@@ -271,9 +273,17 @@ func printSlurmLogs(w io.Writer, cache string, stale []*Node) {
 		}
 	}
 	var lines []string
-	for _, n := range stale {
-		if r, ok := last[n.Key]; ok {
-			lines = append(lines, fmt.Sprintf("    %s %q: Slurm job %s, log %s", n.Stage, n.Label, r.Job, r.Log))
+	for _, st := range StageOrder { // upstream first: there a failure's cause is
+		for _, n := range stale {
+			r, ok := last[n.Key]
+			if !ok || n.Stage != st {
+				continue
+			}
+			if _, err := os.Stat(r.Log); err != nil {
+				lines = append(lines, fmt.Sprintf("    %s %q: Slurm job %s, which never started (no log)", n.Stage, n.Label, r.Job))
+			} else {
+				lines = append(lines, fmt.Sprintf("    %s %q: Slurm job %s, log %s", n.Stage, n.Label, r.Job, r.Log))
+			}
 		}
 	}
 	if len(lines) == 0 {

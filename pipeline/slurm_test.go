@@ -197,6 +197,14 @@ func TestSlurmFailureReported(t *testing.T) {
 	if rerr != nil || !bytes.Contains(log, []byte("failing on purpose")) {
 		t.Fatalf("log %s of job %s does not hold the node's error (%v)", m[2], m[1], rerr)
 	}
+	var status bytes.Buffer
+	cfg.Stdout = &status
+	if _, err := run(t, context.Background(), cfg, "status"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(status.String(), "Slurm job "+m[1]+", log "+m[2]) {
+		t.Errorf("status does not point at job %s and its log:\n%s", m[1], status.String())
+	}
 	// The sample and metrics arrays depend on the failed train array: Slurm cancels them.
 	ex := slurmExec(s)
 	deadline := time.Now().Add(time.Minute)
