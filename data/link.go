@@ -50,7 +50,7 @@ func (s *Store) linkLock(ctx context.Context, k Key) (unlock func(), err error) 
 			return nil, fmt.Errorf("lock artifact %s: %w", k, err)
 		}
 		if ok {
-			return heartbeat(path, id), nil
+			return heartbeat(path, id, linkBeat), nil
 		}
 		breakStale(path, host)
 		select {
@@ -80,10 +80,10 @@ func tryLinkLock(path, id string) (bool, error) {
 }
 
 // heartbeat keeps path fresh until the returned unlock, which removes it if still ours.
-func heartbeat(path, id string) func() {
+func heartbeat(path, id string, every time.Duration) func() {
 	quit := make(chan struct{})
 	go func() {
-		t := time.NewTicker(linkBeat)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

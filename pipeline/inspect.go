@@ -25,6 +25,7 @@ func (s *Session) Status() error {
 	w := s.out()
 	p := s.Plan
 	fmt.Fprintf(w, "profile %s, %d settings, %d nodes, cache %s\n", p.Profile.Name, len(p.Settings), len(p.Nodes), s.Cfg.Cache)
+	var stale []*Node
 	for _, stage := range StageOrder {
 		nodes := p.Stage(stage)
 		reasons := map[string][]*Node{}
@@ -40,6 +41,7 @@ func (s *Session) Status() error {
 					why = stale
 				}
 				reasons[why] = append(reasons[why], n)
+				stale = append(stale, n)
 			}
 		}
 		fmt.Fprintf(w, "%-8s %4d nodes: %4d cached, %4d stale", stage, len(nodes), cached, len(nodes)-cached)
@@ -58,7 +60,6 @@ func (s *Session) Status() error {
 		}
 	}
 	printShared(w, p)
-	stale := s.Runner.Pending(StageOrder[0], StageOrder[len(StageOrder)-1])
 	if len(stale) > 0 {
 		printSlurmLogs(w, s.Store.Dir, stale)
 		s.PrintCost(stale)

@@ -35,7 +35,10 @@ func (e *SlurmExecutor) follow(ctx context.Context, r *Runner, stage string, tod
 	for {
 		changed := false
 		for k, n := range waiting {
-			if !r.Store.Done(k) {
+			e.mu.Lock()
+			queued := e.tasks[k] != nil && e.tasks[k].state == "PENDING"
+			e.mu.Unlock()
+			if queued || !r.Store.Done(k) { // a queued job has computed nothing yet
 				continue
 			}
 			delete(waiting, k)
