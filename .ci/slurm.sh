@@ -19,10 +19,10 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 
 DIR=$(mktemp -d /tmp/compdiff-slurm.XXXXXX)
-MUNGE_PID=/run/munge/munged.pid
 teardown() {
 	local rc=$?
-	for f in "$DIR/slurmd.pid" "$DIR/slurmctld.pid" "$MUNGE_PID"; do
+	# Only daemons this script started: their pid files are under $DIR.
+	for f in "$DIR/slurmd.pid" "$DIR/slurmctld.pid" "$DIR/munged.pid"; do
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
 		kill "$pid" 2>/dev/null || continue
@@ -73,8 +73,13 @@ NodeName=$host NodeAddr=127.0.0.1 $hw RealMemory=$mem State=UNKNOWN
 PartitionName=ci Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 
+if pgrep -x munged >/dev/null || pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null; then
+	echo "slurm.sh: munged, slurmctld or slurmd is already running here; stop it first" >&2
+	exit 1
+fi
 install -d -o munge -g munge -m 0755 /run/munge
 runuser -u munge -- /usr/sbin/munged
+cp /run/munge/munged.pid "$DIR/munged.pid"
 /usr/sbin/slurmctld -c
 /usr/sbin/slurmd
 for _ in $(seq 150); do

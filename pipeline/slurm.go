@@ -408,6 +408,10 @@ func (e *SlurmExecutor) submitArray(r *Runner, stage string, batches [][]*Node) 
 	args = append(args, strings.Fields(e.Cfg.Args)...)
 	args = append(args, script)
 	out, err := exec.Command("sbatch", args...).CombinedOutput()
+	for try := 1; err != nil && try < 4 && transient(string(out)); try++ {
+		time.Sleep(time.Duration(try*try) * 5 * time.Second) // a busy controller: back off
+		out, err = exec.Command("sbatch", args...).CombinedOutput()
+	}
 	if err != nil {
 		return fmt.Errorf("-executor slurm: sbatch %s: %v: %s; check -slurm-partition, -slurm-account, -slurm-time, -slurm-mem and -slurm-args",
 			strings.Join(args, " "), err, strings.TrimSpace(string(out)))
@@ -470,6 +474,16 @@ func (e *SlurmExecutor) lockMode() string {
 		return "flock"
 	}
 	return e.Lock
+}
+
+// transient tells sbatch errors of a busy or restarting controller, worth retrying.
+func transient(msg string) bool {
+	for _, s := range []string{"Socket timed out", "temporarily unavailable", "Unable to contact slurm controller", "try again"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
