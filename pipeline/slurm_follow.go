@@ -31,7 +31,10 @@ func (e *SlurmExecutor) follow(ctx context.Context, r *Runner, stage string, tod
 		waiting[n.Key] = n
 	}
 	var failed []string
-	interval, queueErrs := time.Second, 0
+	// One look at the queue per cycle; never more often than every sixth of -slurm-poll
+	// (10 s by default: per-job polling is what cluster admins complain of).
+	floor := max(time.Second, e.pollMax()/6)
+	interval, queueErrs := floor, 0
 	for {
 		changed := false
 		for k, n := range waiting {
@@ -81,7 +84,7 @@ func (e *SlurmExecutor) follow(ctx context.Context, r *Runner, stage string, tod
 			break
 		}
 		if changed {
-			interval = time.Second
+			interval = floor
 		} else {
 			interval = min(interval+interval/2+time.Second, e.pollMax())
 		}
@@ -138,6 +141,8 @@ func (t *slurmTask) reason() string {
 		return "completed but did not compute it"
 	case "FAILED":
 		return "failed"
+	case "PENDING":
+		return "can never start: a job computing its inputs failed"
 	case "CANCELLED":
 		if strings.Contains(t.why, "Dependency") {
 			return "was cancelled: a job computing its inputs failed"
@@ -200,7 +205,9 @@ func (e *SlurmExecutor) poll() error {
 			if ok {
 				t.state, t.why = st[0], st[1]
 			}
-			if (!ok || !aliveStates[st[0]]) && t.ended.IsZero() {
+			// Pending on a failed dependency never starts, even where Slurm does not kill it.
+			never := st[0] == "PENDING" && st[1] == "DependencyNeverSatisfied"
+			if (!ok || !aliveStates[st[0]] || never) && t.ended.IsZero() {
 				t.ended = now
 			}
 		}
