@@ -71,6 +71,10 @@ func (s *Session) runKey(ctx context.Context, store *data.Store, key data.Key, l
 	if err := Execute(ctx, store, key, s.Cfg.Out, nil, nil, logf); err != nil {
 		return err
 	}
+	// Read back what was written: a job exits 0 only for artifacts that verify.
+	if err := store.Verify(key); err != nil {
+		return fmt.Errorf("written but does not verify: %w", err)
+	}
 	logf("node %s computed in %s", key, time.Since(start).Round(time.Millisecond))
 	return nil
 }
