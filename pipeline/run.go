@@ -188,6 +188,9 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 	r.forced[n.Key] = true
 	wasCorrupt := r.corrupt[n.Key]
 	delete(r.corrupt, n.Key)
+	if st := r.stats[n.Stage]; st != nil {
+		st.Ran++ // the report's "Ran" column: computed here, not found in the cache
+	}
 	r.mu.Unlock()
 	if wasCorrupt {
 		r.logf("%s %q (%s): recomputed; its cached artifact had been corrupt", n.Stage, n.Label, n.Key)
