@@ -154,7 +154,7 @@ func (s *Session) Decide(ctx context.Context, budget Budget, logf func(string, .
 
 // runThrough runs the plan's stages up to and including last; it returns the nodes computed.
 func (s *Session) runThrough(ctx context.Context, plan *Plan, last string, logf func(string, ...any)) (int, error) {
-	r := &Runner{Store: s.Store, Plan: plan, Jobs: s.Cfg.Jobs, OutDir: s.Cfg.Out, Logf: logf, Commit: s.Runner.Commit}
+	r := &Runner{Store: s.Store, Plan: plan, Jobs: s.Cfg.Jobs, OutDir: s.Cfg.Out, Logf: logf, Commit: s.Runner.Commit, Exec: s.Runner.Exec}
 	for _, stage := range StageOrder {
 		if err := r.RunStage(ctx, stage); err != nil {
 			return len(r.Ran()), err

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -76,9 +75,9 @@ func LoadSpec(userFile string) (*Spec, error) {
 	}
 	var user *specFile
 	if userFile != "" {
-		b, err := os.ReadFile(userFile)
+		b, err := readSpecFile(userFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading spec file: %w", err)
+			return nil, err
 		}
 		if user, err = parseSpec(b, userFile); err != nil {
 			return nil, err
@@ -144,8 +143,14 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 		}
 	}
 	// Settings: the user's replace built-ins with the same id, or add new ones.
+	if err := checkDefs(base.Settings, "built-in spec"); err != nil {
+		return nil, err
+	}
 	defs := base.Settings
 	if user != nil {
+		if err := checkDefs(user.Settings, userName); err != nil {
+			return nil, err
+		}
 		if user.ReplaceSettings {
 			defs = nil
 		}
@@ -331,8 +336,13 @@ func (sp *Spec) Select(only string) ([]*Setting, error) {
 		return sp.Settings, nil
 	}
 	var out []*Setting
+	asked := map[string]bool{}
 	for _, id := range strings.Split(only, ",") {
 		id = strings.TrimSpace(id)
+		if asked[id] {
+			return nil, fmt.Errorf("-only names %q twice; list each setting once", id)
+		}
+		asked[id] = true
 		var found *Setting
 		for _, s := range sp.Settings {
 			if s.ID == id {

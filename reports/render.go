@@ -74,6 +74,9 @@ func Render(st *Study, outDir string) error {
 	if err := writeArrow(filepath.Join(outDir, "results.arrow"), st); err != nil {
 		return err
 	}
+	if err := writeParquet(filepath.Join(outDir, "results.parquet"), st); err != nil {
+		return err
+	}
 	a := aggregate(st.Results)
 	pg := page{St: st, Verdicts: CheckClaims(st), CSS: htmltemplate.CSS(tm.css), Fingerprint: TemplateFingerprint()}
 	counts := map[string]int{}
@@ -290,5 +293,14 @@ func writeArrow(path string, st *Study) error {
 		return fmt.Errorf("reports: results.arrow: %w", err)
 	}
 	// The store writes private temp files; a report is for sharing like its siblings.
+	return os.Chmod(path, 0o644)
+}
+
+// writeParquet writes the same table as results.arrow for Parquet tools (DuckDB, polars,
+// Spark read it without an Arrow IPC reader).
+func writeParquet(path string, st *Study) error {
+	if err := data.WriteParquetFile(path, resultsTable(st)); err != nil {
+		return fmt.Errorf("reports: results.parquet: %w", err)
+	}
 	return os.Chmod(path, 0o644)
 }

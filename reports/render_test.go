@@ -94,7 +94,7 @@ func testStudy() *Study {
 }
 
 func expectedFiles(st *Study) []string {
-	files := []string{"results.csv", "results.arrow", "report.md", "index.html"}
+	files := []string{"results.csv", "results.arrow", "results.parquet", "report.md", "index.html"}
 	for _, s := range st.Settings {
 		for _, kind := range s.ModelKinds {
 			for _, m := range metrics {
