@@ -140,3 +140,28 @@ settings:
 		t.Fatal(err)
 	}
 }
+
+// A setting's claim: must name a rule; the built-ins name theirs.
+func TestClaimField(t *testing.T) {
+	_, err := LoadSpec(writeSpec(t, `settings:
+  - id: mine
+    claim: 9
+    family: gaussian
+    sources:
+      - {name: a1, weight: 1, mean: [0], var: [2]}
+      - {name: "0", weight: 0, mean: [0], var: [1]}
+`))
+	if err == nil || !strings.Contains(err.Error(), `claim "9" names no rule`) {
+		t.Errorf("claim 9: %v", err)
+	}
+	sp, err := LoadSpec("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"gauss-fc-id": "1", "gauss-nfc-id": "2", "gauss-fc-ood": "3", "gauss-nfc-ood": "4", "gmm-id": "5", "gmm-ood": "6", "gmm-ood-alt": "6"}
+	for _, s := range sp.Settings {
+		if s.Claim != want[s.ID] {
+			t.Errorf("%s: claim %q, want %q", s.ID, s.Claim, want[s.ID])
+		}
+	}
+}
