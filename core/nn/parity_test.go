@@ -9,41 +9,20 @@ import (
 	"github.com/compdiff/compdiff/core/nn/parity"
 )
 
-// forEachPath runs f on every code path this machine has: each gemm kernel, combined with
-// the SIMD and the pure-Go epilogue and Adam kernels of this package (when the SIMD ones
-// exist).
-func forEachPath(t *testing.T, f func(t *testing.T)) {
-	type epi struct {
-		name      string
-		silu      func([]float32, int, []float32, int, int)
-		siluDeriv func([]float32, int, []float32, []float32, int, int, int)
-		mul       func([]float32, int, []float32, int, int, int)
-		adam      func(p, g, m, v []float32, k *adamConsts)
-	}
-	epis := []epi{{"go-epilogues", biasSiLUBlockGo, biasSiLUDerivBlockGo, mulBlockGo, adamUpdateGo}}
-	if haveSIMDEpilogues() {
-		epis = append([]epi{{"simd-epilogues", biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate}}, epis...)
-	}
+// onEveryPath runs f once per kernel path this machine has (each gemm path, "generic"
+// included); the epilogue and Adam kernels follow the gemm path, so the pure-Go ones run
+// under "generic".
+func onEveryPath(t *testing.T, f func(t *testing.T)) {
 	for _, k := range gemm.Kernels() {
-		for _, e := range epis {
-			t.Run(k+"/"+e.name, func(t *testing.T) {
-				restore, err := gemm.SetKernel(k)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer restore()
-				s1, s2, s3, s4 := biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate
-				biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate = e.silu, e.siluDeriv, e.mul, e.adam
-				defer func() { biasSiLUBlock, biasSiLUDerivBlock, mulBlock, adamUpdate = s1, s2, s3, s4 }()
-				f(t)
-			})
-		}
+		t.Run(k, func(t *testing.T) {
+			restore, err := gemm.SetKernel(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			f(t)
+		})
 	}
-}
-
-// haveSIMDEpilogues reports whether the package replaced the pure-Go block kernels.
-func haveSIMDEpilogues() bool {
-	return fmt.Sprintf("%p", biasSiLUBlock) != fmt.Sprintf("%p", biasSiLUBlockGo)
 }
 
 func loadTrain(t *testing.T) (*parity.Fixture, Config) {
@@ -97,7 +76,7 @@ func TestParityLossGrad(t *testing.T) {
 	if i, ok := within(f.F64("grad32"), grad64, gradErr); !ok {
 		t.Fatalf("PyTorch float32 gradient %d: %v vs float64 %v exceeds the bound %g", i, f.F64("grad32")[i], grad64[i], gradErr[i])
 	}
-	forEachPath(t, func(t *testing.T) {
+	onEveryPath(t, func(t *testing.T) {
 		m, err := FromParams(cfg, f.F32("p0"))
 		if err != nil {
 			t.Fatal(err)
@@ -155,7 +134,7 @@ func TestParityAdam(t *testing.T) {
 		p32, p64 := f.F64(fmt.Sprintf("p32_%d", s)), f.F64(fmt.Sprintf("p64_%d", s))
 		drift[s], driftRMS[s] = maxDiff(p32, p64), rmsDiff(p32, p64)
 	}
-	forEachPath(t, func(t *testing.T) {
+	onEveryPath(t, func(t *testing.T) {
 		m, err := FromParams(cfg, f.F32("p0"))
 		if err != nil {
 			t.Fatal(err)
