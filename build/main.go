@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -36,6 +37,8 @@ func run() int {
 	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	fs.BoolVar(&cfg.AllowLarge, "allow-large", false, "run a plan beyond the size limits (nodes, memory, disk) instead of refusing it")
+	fs.StringVar(&cfg.Kernels, "kernels", cmp.Or(os.Getenv(pipeline.KernelsEnv), "auto"), "kernel `path`: auto, avx512, avx2, neon or generic; all = bench every path (default $"+pipeline.KernelsEnv+" or auto)")
 	fs.StringVar(&cfg.Executor, "executor", "local", "where nodes run: local, or slurm (jobs over a shared -cache)")
 	fs.StringVar(&cfg.Lock, "lock", "flock", "per-node lock: flock, or link on shared file systems whose flock does not reach other machines")
 	fs.BoolVar(&cfg.DryRun, "dry-run", false, "print the pending nodes and their estimated core-hours instead of running them")
@@ -51,6 +54,10 @@ func run() int {
 	}
 	tasks, err := parse(fs, os.Args[1:])
 	if err != nil {
+		return 2
+	}
+	if err := pipeline.UseKernels(cfg.Kernels); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
 	cfg.Until = pipeline.LastStage(tasks)

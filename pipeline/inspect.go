@@ -18,6 +18,7 @@ func (s *Session) Status() error {
 	w := s.out()
 	p := s.Plan
 	fmt.Fprintf(w, "profile %s, %d settings, %d nodes, cache %s\n", p.Profile.Name, len(p.Settings), len(p.Nodes), s.Cfg.Cache)
+	fmt.Fprintln(w, s.Size)
 	var staleNodes []*Node
 	for _, stage := range StageOrder {
 		nodes := p.Stage(stage)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/compdiff/compdiff/data"
@@ -32,6 +33,9 @@ type Runner struct {
 	ran    []data.Key // nodes computed by this runner, in completion order
 	stats  map[string]*reports.StageStat
 	forced map[data.Key]bool
+	// corrupt holds nodes whose cached artifact was found corrupt, to say when they are
+	// recomputed.
+	corrupt map[data.Key]bool
 }
 
 // Ran returns the keys of the nodes this runner computed (not those found in the cache).
@@ -76,7 +80,13 @@ func (r *Runner) Done(n *Node) (bool, string) {
 	if err := r.Store.Verify(n.Key); err != nil {
 		var ce *data.CorruptError
 		if errors.As(err, &ce) {
-			r.logf("warning: %v", err)
+			r.logf("warning: %s; recomputing it in this run", ce.What())
+			r.mu.Lock()
+			if r.corrupt == nil {
+				r.corrupt = map[data.Key]bool{}
+			}
+			r.corrupt[n.Key] = true
+			r.mu.Unlock()
 			return false, "artifact was corrupt (moved aside)"
 		}
 		return false, "artifact unreadable: " + err.Error()
@@ -171,12 +181,20 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%s %q (key %s) failed: %w", n.Stage, n.Label, n.Key, err)
+		return fmt.Errorf("%s %q (key %s) failed: %w%s", n.Stage, n.Label, n.Key, err, diskHint(err))
 	}
 	r.mu.Lock()
 	r.ran = append(r.ran, n.Key)
 	r.forced[n.Key] = true
+	wasCorrupt := r.corrupt[n.Key]
+	delete(r.corrupt, n.Key)
+	if st := r.stats[n.Stage]; st != nil {
+		st.Ran++ // the report's "Ran" column: computed here, not found in the cache
+	}
 	r.mu.Unlock()
+	if wasCorrupt {
+		r.logf("%s %q (%s): recomputed; its cached artifact had been corrupt", n.Stage, n.Label, n.Key)
+	}
 	prog.done(n.Key, false)
 	return nil
 }
@@ -288,4 +306,14 @@ func (p *progress) ticker(every time.Duration) (stop func()) {
 		}
 	}()
 	return func() { t.Stop(); close(quit) }
+}
+
+// diskHint adds the fix to a full-disk error from a writer outside the store (the report's
+// files); the store's own errors already name it.
+func diskHint(err error) string {
+	var we *data.WriteError
+	if errors.As(err, &we) || !(errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) {
+		return ""
+	}
+	return "; the disk is full: free space (or choose other -cache/-out directories), then run the same command again; finished nodes are kept"
 }

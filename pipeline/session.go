@@ -15,16 +15,19 @@ import (
 
 // Config holds the command-line choices of a run.
 type Config struct {
-	Profile string    // profile name
-	Spec    string    // optional user spec file
-	Only    string    // comma-separated setting ids
-	Jobs    int       // concurrent nodes
-	Force   string    // comma-separated stage kinds to recompute ("all" for every stage)
-	Cache   string    // artifact store directory
-	Out     string    // rendered results directory
-	Key     string    // node task: the key to run
-	Format  string    // dag task: text or dot
-	Stdout  io.Writer // where status, dag and bench print (default os.Stdout)
+	Profile string // profile name
+	Spec    string // optional user spec file
+	Only    string // comma-separated setting ids
+	Jobs    int    // concurrent nodes
+	Force   string // comma-separated stage kinds to recompute ("all" for every stage)
+	Cache   string // artifact store directory
+	Out     string // rendered results directory
+	Key     string // node task: the key to run
+	Format  string // dag task: text or dot
+	Kernels string // kernel path: auto, avx512, avx2, neon, generic; all = every path for bench
+	// AllowLarge skips the size check that refuses plans beyond SizeLimits.
+	AllowLarge bool
+	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
 
 	Executor string      // local (default) or slurm
 	Until    string      // the last stage kind the requested tasks run (see LastStage)
@@ -66,6 +69,7 @@ type Session struct {
 	Plan   *Plan
 	Store  *data.Store
 	Runner *Runner
+	Size   PlanSize // the plan's estimated size, checked before it was built
 
 	dryRunDone bool
 }
@@ -112,6 +116,13 @@ func (s *Session) setup() error {
 			force[f] = true
 		default:
 			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
+		}
+	}
+	// The size is checked from the profile alone, before the plan is allocated.
+	s.Size = EstimateSize(prof, settings)
+	if !s.Cfg.AllowLarge {
+		if err := s.Size.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+			return fmt.Errorf("profile %s: %w", prof.Name, err)
 		}
 	}
 	store, err := s.openStore()

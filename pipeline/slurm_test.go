@@ -24,12 +24,12 @@ func needSlurm(t *testing.T) {
 	}
 }
 
-// buildBinary compiles the build command the jobs run.
-func buildBinary(t *testing.T) string {
+// slurmBinary is the build command the jobs run (compiled once, shared with the crash tests).
+func slurmBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "build")
-	if out, err := exec.Command("go", "build", "-o", bin, "../build").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatalf("go build: %v", err)
 	}
 	return bin
 }
@@ -77,7 +77,7 @@ func artifacts(t *testing.T, cfg Config, p *Plan) map[string][]byte {
 // second run submits nothing.
 func TestSlurmSmokeMatchesLocal(t *testing.T) {
 	needSlurm(t)
-	bin := buildBinary(t)
+	bin := slurmBinary(t)
 	local := smokeConfig(t, "")
 	sl, err := run(t, context.Background(), local)
 	if err != nil {
@@ -124,7 +124,7 @@ func TestSlurmSmokeMatchesLocal(t *testing.T) {
 // submits only the missing nodes and completes the study.
 func TestSlurmScancelThenRerun(t *testing.T) {
 	needSlurm(t)
-	cfg := slurmConfig(t, buildBinary(t), "gmm-id,gauss-nfc-id")
+	cfg := slurmConfig(t, slurmBinary(t), "gmm-id,gauss-nfc-id")
 	cfg.Slurm.BatchNodes = 8
 	s := NewSession(cfg)
 	if err := s.Setup(); err != nil {
@@ -177,7 +177,7 @@ func TestSlurmScancelThenRerun(t *testing.T) {
 // depending on it are cancelled by Slurm instead of staying pending.
 func TestSlurmFailureReported(t *testing.T) {
 	needSlurm(t)
-	cfg := slurmConfig(t, buildBinary(t), "gmm-id")
+	cfg := slurmConfig(t, slurmBinary(t), "gmm-id")
 	s := NewSession(cfg)
 	if err := s.Setup(); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestSlurmFailureReported(t *testing.T) {
 // Ctrl-C with -slurm-on-interrupt cancel stops the run and cancels its jobs.
 func TestSlurmInterruptCancelsJobs(t *testing.T) {
 	needSlurm(t)
-	cfg := slurmConfig(t, buildBinary(t), "gmm-id")
+	cfg := slurmConfig(t, slurmBinary(t), "gmm-id")
 	cfg.Slurm.OnInterrupt = "cancel"
 	s := NewSession(cfg)
 	if err := s.Setup(); err != nil {
@@ -283,7 +283,7 @@ func runSession(t *testing.T, ctx context.Context, s *Session) error {
 // their nodes again, and completes the study.
 func TestSlurmInterruptLeaveThenAdopt(t *testing.T) {
 	needSlurm(t)
-	cfg := slurmConfig(t, buildBinary(t), "gmm-id")
+	cfg := slurmConfig(t, slurmBinary(t), "gmm-id")
 	s := NewSession(cfg)
 	if err := s.Setup(); err != nil {
 		t.Fatal(err)
