@@ -152,12 +152,20 @@ func TestIPCDeterministic(t *testing.T) {
 	}
 }
 
-// TestIPCUncompressed: artifacts are written without a codec, so any Arrow reader opens
-// them (see WriteIPC): 800 kB of float64 take 800 kB plus the schema and footer.
+// TestIPCUncompressed: files for other tools are written without a codec, so any Arrow
+// reader opens them (see WritePlainIPC): 800 kB of float64 take 800 kB plus the schema and
+// footer; the store's zstd artifact of the same zeros is far smaller.
 func TestIPCUncompressed(t *testing.T) {
 	tab := SamplesTable(make([]float64, 100_000), 1)
+	var zbuf bytes.Buffer
+	if err := WriteIPC(&zbuf, tab); err != nil {
+		t.Fatal(err)
+	}
+	if zbuf.Len() > 100_000 {
+		t.Errorf("zstd artifact of 800 kB of zeros took %d bytes; want it compressed", zbuf.Len())
+	}
 	var buf bytes.Buffer
-	if err := WriteIPC(&buf, tab); err != nil {
+	if err := WritePlainIPC(&buf, tab); err != nil {
 		t.Fatal(err)
 	}
 	fr, err := ipc.NewFileReader(bytes.NewReader(buf.Bytes()))

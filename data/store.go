@@ -18,7 +18,10 @@ import (
 // Store is a content-addressed directory of artifacts:
 // <Dir>/<first 2 hex of key>/<key>.json (manifest), <key>.arrow (part "main"),
 // <key>.<part>.arrow (other parts), <key>.lock.
-type Store struct{ Dir string }
+type Store struct {
+	Dir   string
+	Locks LockMode // how Lock excludes other processes (default LockFlock)
+}
 
 // staleTemp is how old a temp file must be before Open assumes its writer died.
 const staleTemp = time.Hour

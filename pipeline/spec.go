@@ -14,6 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -43,6 +45,7 @@ type SettingDef struct {
 	Means   [][]float64 `yaml:"means"`  // mixtures: shared component means
 	Sources []SourceDef `yaml:"sources"`
 	Notes   []string    `yaml:"notes"`
+	Claim   string      `yaml:"claim"` // the paper's claim (SPEC §9) whose rule judges this setting
 }
 
 type specFile struct {
@@ -52,39 +55,11 @@ type specFile struct {
 }
 
 // Source is a validated source of a setting.
-type Source struct {
-	Name   string
-	Weight float64
-	Spec   stages.SourceSpec
-}
+type Source = cell.Source
 
-// Setting is a validated composition task.
-type Setting struct {
-	ID, Title, Kind string
-	Family          string
-	Truth           string
-	Dim             int
-	Sources         []Source
-	Notes           []string
-}
-
-// Weights returns w in source order.
-func (s *Setting) Weights() []float64 {
-	w := make([]float64, len(s.Sources))
-	for i, src := range s.Sources {
-		w[i] = src.Weight
-	}
-	return w
-}
-
-// Specs returns the source specs in source order.
-func (s *Setting) Specs() []stages.SourceSpec {
-	out := make([]stages.SourceSpec, len(s.Sources))
-	for i, src := range s.Sources {
-		out[i] = src.Spec
-	}
-	return out
-}
+// Setting is a validated composition task: the one Setting type of the project, shared
+// with stages and reports (data/cell).
+type Setting = cell.Setting
 
 // Spec is the validated study: all settings and all profiles.
 type Spec struct {
@@ -241,7 +216,10 @@ func buildSetting(d SettingDef) (*Setting, error) {
 	if !idPattern.MatchString(d.ID) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
-	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes}
+	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim}
+	if err := reports.CheckClaimName(d.Claim); err != nil {
+		return fail("%v", err)
+	}
 	if s.Title == "" {
 		s.Title = d.ID
 	}
