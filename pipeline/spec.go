@@ -44,6 +44,8 @@ type SettingDef struct {
 	Means   [][]float64 `yaml:"means"`  // mixtures: shared component means
 	Sources []SourceDef `yaml:"sources"`
 	Notes   []string    `yaml:"notes"`
+	// Methods, when given, replaces the profile's extra samplers for this setting.
+	Methods []string `yaml:"methods"`
 }
 
 type specFile struct {
@@ -67,6 +69,7 @@ type Setting struct {
 	Dim             int
 	Sources         []Source
 	Notes           []string
+	Methods         []string // nil: the profile's
 }
 
 // Weights returns w in source order.
@@ -236,7 +239,10 @@ func buildSetting(d SettingDef) (*Setting, error) {
 	if !idPattern.MatchString(d.ID) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
-	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes}
+	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Methods: d.Methods}
+	if err := checkMethods(d.Methods); err != nil {
+		return nil, fmt.Errorf("setting %s: %w", d.ID, err)
+	}
 	if s.Title == "" {
 		s.Title = d.ID
 	}

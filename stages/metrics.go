@@ -47,8 +47,13 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	}
 	sw2 := metrics.SW2(x, y, d, p.Projections, rng.New(p.Seed, "metrics/"+string(env.Key)))
 	mmd2 := metrics.MMD2(x, y, d)
-	return one(&data.Table{Cols: []data.Column{
+	out := &data.Table{Cols: []data.Column{
 		{Name: "metric", Str: []string{"sw2", "mmd2"}},
 		{Name: "value", F64: []float64{sw2, mmd2}},
-	}}), nil
+	}}
+	// The sampler's network evaluations per sample travel with the metrics to the report.
+	if nfe, ok := st.Meta["nfe"]; ok {
+		out.Meta = map[string]string{"nfe": nfe}
+	}
+	return one(out), nil
 }

@@ -26,6 +26,7 @@ const ReportMarker = ".report-key"
 // ReportCell locates one (model, N, K, run) cell's metrics (and, for run 0, samples)
 // among the report's inputs.
 type ReportCell struct {
+	Method  string `json:"method,omitempty"` // empty: fkc
 	Model   string `json:"model"`
 	N       string `json:"n"`
 	K       int    `json:"k"`
@@ -70,6 +71,9 @@ type ReportSetting struct {
 	Learned     []ReportLearned `json:"learned,omitempty"`
 	TrueSources []string        `json:"true_sources"`
 	ODE         string          `json:"ode,omitempty"`
+	// Methods are the cells of samplers other than FKC and of CoInD models (see methods.go).
+	Methods  []ReportCell     `json:"methods,omitempty"`
+	Coverage []ReportCoverage `json:"coverage,omitempty"`
 }
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
@@ -135,6 +139,18 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	}
 	if err := reports.Render(st, env.OutDir); err != nil {
 		return nil, err
+	}
+	methods := &reports.Methods{Profile: p.Profile}
+	for i := range p.Settings {
+		res, cov, err := assembleMethods(env, &p.Settings[i])
+		if err != nil {
+			return nil, fmt.Errorf("report: methods of %s: %w", p.Settings[i].ID, err)
+		}
+		methods.Results = append(methods.Results, res...)
+		methods.Coverage = append(methods.Coverage, cov...)
+	}
+	if err := reports.RenderMethods(methods, env.OutDir); err != nil {
+		return nil, fmt.Errorf("report: methods: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
 		return nil, err
@@ -261,4 +277,13 @@ func summarizeInfo(kind string, vals []string, proposals string) string {
 		s += fmt.Sprintf(" of %d proposals each", n)
 	}
 	return s
+}
+
+// ReportCoverage locates the pools and ground truth of one (N, run) for the coverage
+// diagnostic (core/coverage).
+type ReportCoverage struct {
+	N     string   `json:"n"`
+	Run   int      `json:"run"`
+	Truth string   `json:"truth"`
+	Pools []string `json:"pools"`
 }
