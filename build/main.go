@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -36,6 +37,12 @@ func run() int {
 	fs.StringVar(&cfg.Out, "out", "out", "output `dir` for the report")
 	fs.StringVar(&cfg.Key, "key", "", "node `key` for the node task")
 	fs.StringVar(&cfg.Format, "format", "text", "dag output: text or dot")
+	fs.BoolVar(&cfg.AllowLarge, "allow-large", false, "run a plan beyond the size limits (nodes, memory, disk) instead of refusing it")
+	fs.StringVar(&cfg.Kernels, "kernels", cmp.Or(os.Getenv(pipeline.KernelsEnv), "auto"), "kernel `path`: auto, avx512, avx2, neon or generic; all = bench every path (default $"+pipeline.KernelsEnv+" or auto)")
+	fs.StringVar(&cfg.Executor, "executor", "local", "where nodes run: local, or slurm (jobs over a shared -cache)")
+	fs.StringVar(&cfg.Lock, "lock", "flock", "per-node lock: flock, or link on shared file systems whose flock does not reach other machines")
+	fs.BoolVar(&cfg.DryRun, "dry-run", false, "print the pending nodes and their estimated core-hours instead of running them")
+	pipeline.SlurmFlags(fs, &cfg.Slurm)
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (inspect with go tool pprof)")
 	flow := &goyek.Flow{}
@@ -49,6 +56,11 @@ func run() int {
 	if err != nil {
 		return 2
 	}
+	if err := pipeline.UseKernels(cfg.Kernels); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	cfg.Until = pipeline.LastStage(tasks)
 	s := pipeline.NewSession(cfg)
 	pipeline.Define(flow, s)
 	flow.SetOutput(os.Stdout)

@@ -22,8 +22,16 @@ func (e *CorruptError) Error() string {
 		return fmt.Sprintf("artifact %s part %s is corrupt (%s); could not move it aside; delete the files of %s under %s and re-run",
 			e.Key, e.Part, e.Reason, e.Key, filepath.Dir(e.Path))
 	}
-	return fmt.Sprintf("artifact %s part %s is corrupt (%s); moved aside to %s; it will be recomputed on the next run",
-		e.Key, e.Part, e.Reason, e.MovedTo)
+	return e.What() + "; run the same command again to recompute it"
+}
+
+// What says what was found and done, without telling what comes next: the pipeline
+// recomputes a corrupt artifact it finds before a node runs in the same run, and says so.
+func (e *CorruptError) What() string {
+	if e.MovedTo == "" {
+		return e.Error()
+	}
+	return fmt.Sprintf("artifact %s part %s is corrupt (%s); moved aside to %s", e.Key, e.Part, e.Reason, e.MovedTo)
 }
 
 // quarantine moves the files of k (manifest first, lock excepted) into

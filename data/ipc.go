@@ -15,13 +15,24 @@ import (
 	"github.com/apache/arrow/go/v16/arrow/memory"
 )
 
-// batchRows bounds the rows per record batch so string offsets (int32) and single
-// compressed buffers stay small. A variable so tests can cross batch boundaries cheaply.
+// batchRows bounds the rows per record batch so string offsets (int32) stay small. A
+// variable so tests can cross batch boundaries cheaply.
 var batchRows = 1 << 20
 
-// WriteIPC writes t as an Arrow IPC file with zstd-compressed bodies and t.Meta as schema
-// metadata. Equal tables give equal bytes, so the output can be checksummed.
-func WriteIPC(w io.Writer, t *Table) error {
+// WriteIPC writes t as an Arrow IPC file with zstd-compressed bodies (the store's
+// artifacts) and t.Meta as schema metadata. Equal tables give equal bytes, so the output
+// can be checksummed. Every buffer is 8-byte aligned, as the format requires
+// (TestIPCAligned).
+func WriteIPC(w io.Writer, t *Table) error { return writeIPC(w, t, true) }
+
+// WritePlainIPC writes t like WriteIPC but without a codec, for files meant for other
+// tools: a reader then needs no zstd codec at all. (arrow-js 21 hands a codec's output
+// straight to typed arrays, and the common JavaScript zstd decoder returns views at byte
+// offsets that are not multiples of 8, so float64 and int64 columns of compressed files
+// fail there unless the registered codec copies its output; .ci/readers.mjs shows both.)
+func WritePlainIPC(w io.Writer, t *Table) error { return writeIPC(w, t, false) }
+
+func writeIPC(w io.Writer, t *Table, compress bool) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write arrow: %w", err)
 	}
@@ -33,10 +44,13 @@ func WriteIPC(w io.Writer, t *Table) error {
 	md := arrow.MetadataFrom(t.Meta)
 	schema := arrow.NewSchema(fields, &md)
 
-	// Buffers are compressed independently, so concurrency does not change the bytes.
 	cw := &seekCounter{w: w}
-	fw, err := ipc.NewFileWriter(cw, ipc.WithSchema(schema), ipc.WithZstd(),
-		ipc.WithCompressConcurrency(min(runtime.GOMAXPROCS(0), len(t.Cols))))
+	opts := []ipc.Option{ipc.WithSchema(schema)}
+	if compress {
+		// Buffers are compressed independently, so concurrency does not change the bytes.
+		opts = append(opts, ipc.WithZstd(), ipc.WithCompressConcurrency(min(runtime.GOMAXPROCS(0), len(t.Cols))))
+	}
+	fw, err := ipc.NewFileWriter(cw, opts...)
 	if err != nil {
 		return fmt.Errorf("write arrow: %w", err)
 	}
@@ -259,9 +273,10 @@ func (a *cappedAllocator) Reallocate(size int, b []byte) []byte {
 	return nb
 }
 
-// WriteFile writes t to path atomically: a crash leaves either the old file or the new one.
+// WriteFile writes t to path atomically, uncompressed (WritePlainIPC) since such files are
+// for other tools: a crash leaves either the old file or the new one.
 func WriteFile(path string, t *Table) error {
-	_, err := writeAtomic(path, func(w io.Writer) error { return WriteIPC(w, t) })
+	_, err := writeAtomic(path, func(w io.Writer) error { return WritePlainIPC(w, t) })
 	return err
 }
 

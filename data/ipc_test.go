@@ -10,6 +10,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v16/arrow"
+	"github.com/apache/arrow/go/v16/arrow/ipc"
 )
 
 func sampleTable() *Table {
@@ -121,7 +124,7 @@ func TestIPCManyBatches(t *testing.T) {
 }
 
 // TestIPCDeterministic checks equal tables give equal bytes, whatever the map order or
-// the number of CPUs (the zstd encoder is concurrent).
+// the number of CPUs.
 func TestIPCDeterministic(t *testing.T) {
 	big := SamplesTable(make([]float64, 300_000), 3)
 	for i := range big.Cols {
@@ -149,15 +152,76 @@ func TestIPCDeterministic(t *testing.T) {
 	}
 }
 
-// TestIPCCompressed guards against losing the zstd option: constant data must shrink.
-func TestIPCCompressed(t *testing.T) {
+// TestIPCUncompressed: files for other tools are written without a codec, so any Arrow
+// reader opens them (see WritePlainIPC): 800 kB of float64 take 800 kB plus the schema and
+// footer; the store's zstd artifact of the same zeros is far smaller.
+func TestIPCUncompressed(t *testing.T) {
 	tab := SamplesTable(make([]float64, 100_000), 1)
-	var buf bytes.Buffer
-	if err := WriteIPC(&buf, tab); err != nil {
+	var zbuf bytes.Buffer
+	if err := WriteIPC(&zbuf, tab); err != nil {
 		t.Fatal(err)
 	}
-	if buf.Len() > 10_000 {
-		t.Errorf("800 kB of zeros wrote %d bytes; want zstd compression", buf.Len())
+	if zbuf.Len() > 100_000 {
+		t.Errorf("zstd artifact of 800 kB of zeros took %d bytes; want it compressed", zbuf.Len())
+	}
+	var buf bytes.Buffer
+	if err := WritePlainIPC(&buf, tab); err != nil {
+		t.Fatal(err)
+	}
+	fr, err := ipc.NewFileReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	if n := buf.Len() - 800_000; n < 0 || n > 2048 {
+		t.Errorf("800 kB of values wrote %d bytes; want them stored as they are, plus at most 2 kB", buf.Len())
+	}
+}
+
+// writeZstd writes t the way earlier versions did (zstd bodies), for the reader's tests.
+func writeZstd(t *testing.T, tab *Table) []byte {
+	t.Helper()
+	fields := make([]arrow.Field, len(tab.Cols))
+	for i := range tab.Cols {
+		fields[i] = arrow.Field{Name: tab.Cols[i].Name, Type: arrowType(&tab.Cols[i])}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	var buf bytes.Buffer
+	fw, err := ipc.NewFileWriter(&seekCounter{w: &buf}, ipc.WithSchema(schema), ipc.WithZstd())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := record(schema, tab, 0, tab.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	if err := fw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Caches written by earlier versions hold zstd files; they still read.
+func TestReadIPCZstd(t *testing.T) {
+	tab := sampleTable()
+	tab.Meta = nil
+	got, err := ReadIPC(writeZstd(t, tab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, have bytes.Buffer
+	if err := WriteIPC(&want, tab); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteIPC(&have, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want.Bytes(), have.Bytes()) {
+		t.Fatal("zstd file did not round-trip")
 	}
 }
 
@@ -204,7 +268,8 @@ func TestReadIPCDamagedBody(t *testing.T) {
 			t.Errorf("byte %d of %d flipped: read %d columns × %d rows without error", i, len(good), len(got.Cols), got.Len())
 		}
 	}
-	// A damaged uncompressed-length prefix must not allocate a terabyte.
+	// A damaged uncompressed-length prefix of a zstd file must not allocate a terabyte.
+	good = writeZstd(t, SamplesTable(x, 1))
 	var prefix [8]byte
 	binary.LittleEndian.PutUint64(prefix[:], 8*n)
 	at := bytes.Index(good, prefix[:])

@@ -15,6 +15,19 @@ import (
 // lockPoll is how often a waiting Lock retries.
 const lockPoll = 20 * time.Millisecond
 
+// LockMode is how Lock excludes other processes.
+type LockMode int
+
+const (
+	// LockFlock: flock(2) on <key>.lock, released by the kernel when the holder dies. It
+	// excludes processes on other machines only where the file system forwards flock
+	// (local disks, NFSv4, most Lustre and GPFS mounts; not NFSv3 mounted with nolock).
+	LockFlock LockMode = iota
+	// LockLink: <key>.lock.link created by hard-linking a unique file, which is atomic on
+	// every POSIX file system including old NFS (see link.go).
+	LockLink
+)
+
 // Lock takes an exclusive flock on <key>.lock, waiting while another holder (in this or any
 // process sharing the file system) has it. It gives up when ctx is done. The returned
 // unlock is safe to call more than once. Locks are advisory: only Lock callers are excluded.
@@ -22,10 +35,13 @@ func (s *Store) Lock(ctx context.Context, k Key) (unlock func(), err error) {
 	if err := k.Valid(); err != nil {
 		return nil, err
 	}
-	path := s.lockPath(k)
 	if err := s.ensureShard(k); err != nil {
 		return nil, err
 	}
+	if s.Locks == LockLink {
+		return s.linkLock(ctx, k)
+	}
+	path := s.lockPath(k)
 	t := time.NewTicker(lockPoll)
 	defer t.Stop()
 	for {

@@ -18,7 +18,10 @@ import (
 // Store is a content-addressed directory of artifacts:
 // <Dir>/<first 2 hex of key>/<key>.json (manifest), <key>.arrow (part "main"),
 // <key>.<part>.arrow (other parts), <key>.lock.
-type Store struct{ Dir string }
+type Store struct {
+	Dir   string
+	Locks LockMode // how Lock excludes other processes (default LockFlock)
+}
 
 // staleTemp is how old a temp file must be before Open assumes its writer died.
 const staleTemp = time.Hour
@@ -95,9 +98,12 @@ func (s *Store) ensureShard(k Key) error {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("artifact store: %w", err)
+		return writeError(dir, "create directory", err)
 	}
-	return syncDir(s.Dir)
+	if err := syncDir(s.Dir); err != nil {
+		return writeError(dir, "create directory", err)
+	}
+	return nil
 }
 
 // marshalManifest writes compact JSON, which keeps Params byte for byte as the caller
@@ -172,21 +178,22 @@ func (s *Store) Describe(m *Manifest) error {
 // when path exists, so a manifest finished meanwhile by another process is never replaced.
 func createOnce(path string, b []byte) error {
 	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, tmpPrefix+base+"-*")
+	f, err := createTemp(dir, tmpPrefix+base+"-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, "create", err)
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
 	_, err = f.Write(b)
+	op := "write"
 	if err == nil {
-		err = f.Sync()
+		err, op = f.Sync(), "fsync"
 	}
 	if cerr := f.Close(); err == nil {
-		err = cerr
+		err, op = cerr, "close"
 	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, op, err)
 	}
 	switch err := os.Link(tmp, path); {
 	case err == nil:
@@ -198,10 +205,13 @@ func createOnce(path string, b []byte) error {
 			return nil
 		}
 		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+			return writeError(path, "rename", err)
 		}
 	}
-	return syncDir(dir)
+	if err := syncDir(dir); err != nil {
+		return writeError(path, "fsync directory", err)
+	}
+	return nil
 }
 
 // Done reports whether k has a done manifest and all its part files exist. It does not
@@ -262,6 +272,10 @@ func (s *Store) Put(m *Manifest, parts map[string]*Table) error {
 		t := parts[name]
 		sum, err := writeAtomic(s.partPath(m.Key, name), func(w io.Writer) error { return WriteIPC(w, t) })
 		if err != nil {
+			// The parts written so far go too: a failed Put leaves only the pending manifest.
+			for done := range sums {
+				os.Remove(s.partPath(m.Key, done))
+			}
 			return fmt.Errorf("put %s (%s): part %q: %w", m.Key, m.Stage, name, err)
 		}
 		sums[name] = sum
@@ -278,6 +292,9 @@ func (s *Store) Put(m *Manifest, parts map[string]*Table) error {
 		done.Host, _ = os.Hostname()
 	}
 	if err := s.writeManifest(&done); err != nil {
+		for name := range sums {
+			os.Remove(s.partPath(m.Key, name))
+		}
 		return fmt.Errorf("put %s (%s): %w", m.Key, m.Stage, err)
 	}
 	*m = done

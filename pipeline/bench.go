@@ -3,26 +3,78 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
+	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/core/perf"
 )
 
+// KernelsEnv names the environment variable that chooses the kernel path when the
+// -kernels flag is not given; UseKernels sets it so child processes follow the choice.
+const KernelsEnv = "COMPDIFF_KERNELS"
+
+// kernelPaths are every path some machine has, for the error message.
+var kernelPaths = []string{"avx512", "avx2", "neon", "generic"}
+
+// UseKernels makes name the kernel path of every multiply and epilogue of this process:
+// "auto" (or "") picks the fastest this CPU runs, "all" is auto except for bench, which
+// then measures every path. Paths differ only in summation order (see README).
+func UseKernels(name string) error {
+	switch name {
+	case "", "auto", "all":
+		if _, err := gemm.SetKernel("auto"); err != nil {
+			return err
+		}
+	default:
+		if _, err := gemm.SetKernel(name); err != nil {
+			have := strings.Join(gemm.Kernels(), ", ")
+			for _, k := range kernelPaths {
+				if k == name {
+					return fmt.Errorf("-kernels %s: this CPU cannot run that path (it has %s); use -kernels auto", name, have)
+				}
+			}
+			return fmt.Errorf("-kernels %q: unknown path; want auto, all or one of %s (this CPU has %s)", name, strings.Join(kernelPaths, ", "), have)
+		}
+	}
+	if name != "" {
+		os.Setenv(KernelsEnv, name)
+	}
+	return nil
+}
+
 // Bench prints the kernel measurements as a table (throughput and ratio to the measured
-// FMA peak). It needs no spec or store.
+// FMA peak of the path's vector width) for the active kernel path, or for every path this
+// CPU has when the session's Kernels is "all". It needs no spec or store.
 func (s *Session) Bench(ctx context.Context) error {
-	res, err := perf.Run(ctx, 2*time.Second)
-	if err != nil {
-		return err
+	paths := []string{gemm.Kernel()}
+	if s.Cfg.Kernels == "all" {
+		paths = gemm.Kernels()
 	}
 	w := s.out()
-	fmt.Fprintf(w, "%-55s %12s %8s  %s\n", "measurement", "GFLOP/s", "of peak", "")
-	for _, r := range res {
-		ratio := ""
-		if r.OfPeak > 0 {
-			ratio = fmt.Sprintf("%.0f%%", 100*r.OfPeak)
+	for i, name := range paths {
+		restore, err := gemm.SetKernel(name)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "%-55s %12.1f %8s  %s\n", r.Name, r.Value, ratio, r.Extra)
+		res, err := perf.Run(ctx, 2*time.Second)
+		restore()
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "kernel path %s (of %s on this CPU)\n", name, strings.Join(gemm.Kernels(), ", "))
+		fmt.Fprintf(w, "%-62s %12s %8s  %s\n", "measurement", "GFLOP/s", "of peak", "")
+		for _, r := range res {
+			ratio := ""
+			if r.OfPeak > 0 {
+				ratio = fmt.Sprintf("%.0f%%", 100*r.OfPeak)
+			}
+			fmt.Fprintf(w, "%-62s %12.1f %8s  %s\n", r.Name, r.Value, ratio, r.Extra)
+		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -19,6 +18,8 @@ func (s *Session) Status() error {
 	w := s.out()
 	p := s.Plan
 	fmt.Fprintf(w, "profile %s, %d settings, %d nodes, cache %s\n", p.Profile.Name, len(p.Settings), len(p.Nodes), s.Cfg.Cache)
+	fmt.Fprintln(w, s.Size)
+	var staleNodes []*Node
 	for _, stage := range StageOrder {
 		nodes := p.Stage(stage)
 		reasons := map[string][]*Node{}
@@ -34,6 +35,7 @@ func (s *Session) Status() error {
 					why = stale
 				}
 				reasons[why] = append(reasons[why], n)
+				staleNodes = append(staleNodes, n)
 			}
 		}
 		fmt.Fprintf(w, "%-8s %4d nodes: %4d cached, %4d stale", stage, len(nodes), cached, len(nodes)-cached)
@@ -52,6 +54,10 @@ func (s *Session) Status() error {
 		}
 	}
 	printShared(w, p)
+	if len(staleNodes) > 0 {
+		printSlurmLogs(w, s.Store.Dir, staleNodes)
+		s.PrintCost(staleNodes)
+	}
 	return nil
 }
 
@@ -182,32 +188,6 @@ func (s *Session) GC(logf func(string, ...any)) error {
 		removed++
 	}
 	logf("gc: removed %d of %d artifacts; %d are reachable from the spec's profiles", removed, len(keys), len(keys)-removed)
-	return nil
-}
-
-// RunKey runs the node -key KEY from the store alone (its manifest must be there).
-func (s *Session) RunKey(ctx context.Context, logf func(string, ...any)) error {
-	if s.Cfg.Key == "" {
-		return fmt.Errorf("node: give the node's key with -key KEY (see `go run ./build dag` for keys)")
-	}
-	store, err := data.Open(s.Cfg.Cache)
-	if err != nil {
-		return err
-	}
-	key := data.Key(s.Cfg.Key)
-	unlock, err := store.Lock(ctx, key)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if store.Done(key) && !strings.Contains(s.Cfg.Force, "all") {
-		logf("node %s is already computed", key)
-		return nil
-	}
-	if err := Execute(ctx, store, key, s.Cfg.Out, nil, nil, logf); err != nil {
-		return err
-	}
-	logf("node %s computed", key)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/compdiff/compdiff/core/dsm"
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
@@ -43,6 +44,15 @@ type Plan struct {
 	Nodes    []*Node // creation order: every node comes after its inputs
 	Report   *Node
 	byKey    map[data.Key]*Node
+	runs     map[string]int // per-setting run counts (PlanOptions.Runs)
+}
+
+// RunsOf is the number of runs the plan computes for a setting.
+func (p *Plan) RunsOf(id string) int {
+	if r, ok := p.runs[id]; ok && r > 0 {
+		return r
+	}
+	return p.Profile.Runs
 }
 
 // Stage returns the plan's nodes of one stage kind.
@@ -94,7 +104,20 @@ const Analytical = "analytical"
 
 // NewPlan builds the DAG for the profile over the settings.
 func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[string]*Profile) *Plan {
-	p := &Plan{Profile: prof, Settings: settings, byKey: map[data.Key]*Node{}}
+	return NewPlanWith(prof, settings, command, profiles, PlanOptions{})
+}
+
+// PlanOptions changes a plan beyond its profile (used by -decide).
+type PlanOptions struct {
+	// Runs overrides the profile's run count per setting id.
+	Runs map[string]int
+	// Sequential records the group-sequential looks so far for the report.
+	Sequential *reports.Sequential
+}
+
+// NewPlanWith builds the DAG with options.
+func NewPlanWith(prof *Profile, settings []*Setting, command string, profiles map[string]*Profile, opt PlanOptions) *Plan {
+	p := &Plan{Profile: prof, Settings: settings, byKey: map[data.Key]*Node{}, runs: opt.Runs}
 	rp := stages.ReportParams{
 		Profile:  prof.Name,
 		Command:  command,
@@ -112,9 +135,14 @@ func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[st
 		rp.Settings = append(rp.Settings, rs)
 	}
 	rp.Params = prof.params()
-	rp.Profiles = profileInfos(profiles)
-	if paper, ok := profiles["paper"]; ok && paper != prof {
-		rp.Notes = append(rp.Notes, deviations(prof, paper))
+	rp.Protocol = prof.protocol()
+	rp.Sequential = opt.Sequential
+	if paper, ok := profiles["paper"]; ok {
+		pp := paper.protocol()
+		rp.Paper = &pp
+		if paper != prof {
+			rp.Notes = append(rp.Notes, deviations(prof, paper))
+		}
 	}
 	p.Report = p.add("report", rp, reportIn, "", "report")
 	p.Report.Settings = nil
@@ -127,24 +155,14 @@ func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[st
 func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetting {
 	prof := p.Profile
 	w := s.Weights()
-	rs := stages.ReportSetting{
-		ID: s.ID, Title: s.Title, Kind: s.Kind, Dim: s.Dim, Weights: w, Ks: prof.Ks,
-		TruthMethod: s.Truth, Notes: s.Notes, SourceSpecs: s.Specs(),
-	}
-	for _, src := range s.Sources {
-		rs.Sources = append(rs.Sources, src.Name)
-	}
-	for _, n := range prof.Ns {
-		rs.Ns = append(rs.Ns, strconv.Itoa(n))
-	}
-	if prof.Analytic {
-		rs.Ns = append(rs.Ns, Analytical)
-	}
+	rs := stages.ReportSetting{Setting: *s, Ks: prof.Ks, Ns: prof.Ns, Exact: prof.Analytic}
 	if len(prof.Ns) > 0 {
-		rs.ModelKinds = prof.ModelKinds
+		for _, k := range prof.ModelKinds {
+			rs.ModelKinds = append(rs.ModelKinds, cell.Model(k))
+		}
 	}
 	clip := prof.GClip.Ptr()
-	for run := 0; run < prof.Runs; run++ {
+	for run := 0; run < p.RunsOf(s.ID); run++ {
 		seed := prof.Seed + uint64(run)
 		tag := fmt.Sprintf("%s run %d", s.ID, run)
 		truth := p.add("truth", stages.TruthParams{
@@ -161,25 +179,26 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 				}, models, s.ID, fmt.Sprintf("%s %s N=%s %s", tag, model, nLabel, m))
 				met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
 					map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
-				rs.Methods = append(rs.Methods, stages.ReportCell{Method: m, Model: model, N: nLabel, K: 1, Run: run, Metrics: use(met)})
+				rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: m, Model: model, N: nLabel, K: 1, Run: run, Metrics: use(met)})
 			}
 		}
-		cell := func(model, nLabel string, k int, scores string, models map[string]*Node, sources []stages.SourceSpec) {
+		result := func(col cell.Column, k int, scores string, models map[string]*Node, sources []stages.SourceSpec) {
+			c := cell.Cell{Setting: s.ID, Column: col, Method: cell.FKC, K: k, Run: run}
 			smp := p.add("sample", stages.SampleParams{
 				Scores: scores, Sources: sources, Dim: s.Dim, Weights: w, Method: stages.MethodFKC,
-				N: prof.Samples, K: k, Steps: prof.Steps, GClip: clip, Seed: seed,
-			}, models, s.ID, fmt.Sprintf("%s %s N=%s K=%d", tag, model, nLabel, k))
+				N: prof.Samples, K: k, Steps: prof.Steps, GClip: clip, Seed: seed, Cell: &c,
+			}, models, s.ID, fmt.Sprintf("%s %s K=%d", tag, col, k))
 			met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
 				map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
-			c := stages.ReportCell{Model: model, N: nLabel, K: k, Run: run, Metrics: use(met)}
+			rc := stages.ReportCell{Metrics: use(met)}
 			if run == 0 {
-				c.Samples = use(smp)
+				rc.Samples = use(smp)
 			}
-			rs.Cells = append(rs.Cells, c)
+			rs.Cells = append(rs.Cells, rc)
 		}
 		if prof.Analytic {
 			for _, k := range prof.Ks {
-				cell(stages.ScoresAnalytic, Analytical, k, stages.ScoresAnalytic, nil, s.Specs())
+				result(cell.Exact(), k, stages.ScoresAnalytic, nil, s.Specs())
 			}
 			methodCells(stages.ScoresAnalytic, Analytical, nil, s.Specs())
 		}
@@ -200,7 +219,7 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 					}, models, s.ID, fmt.Sprintf("%s %s N=%d", tag, model, n))
 					met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
 						map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
-					rs.Methods = append(rs.Methods, stages.ReportCell{Method: stages.MethodFKC, Model: model, N: nl, K: 1, Run: run, Metrics: use(met)})
+					rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: stages.MethodFKC, Model: model, N: nl, K: 1, Run: run, Metrics: use(met)})
 				}
 			}
 			cov := stages.ReportCoverage{N: nl, Run: run, Truth: use(truth)}
@@ -210,13 +229,14 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 			rs.Coverage = append(rs.Coverage, cov)
 			for _, kind := range prof.ModelKinds {
 				models := p.addModels(s, kind, n, seed, pools, tag)
+				col := cell.Learned(cell.Model(kind), n)
 				for _, k := range prof.Ks {
-					cell(kind, nl, k, kind, models, nil)
+					result(col, k, kind, models, nil)
 				}
 				methodCells(kind, nl, models, nil)
 				if run == 0 {
-					rs.Loss = append(rs.Loss, p.lossRefs(s, kind, nl, models, use)...)
-					rs.Learned = append(rs.Learned, p.learnedSources(s, kind, nl, seed, models, use)...)
+					rs.Loss = append(rs.Loss, p.lossRefs(s, col, models, use)...)
+					rs.Learned = append(rs.Learned, p.learnedSources(s, col, seed, models, use)...)
 				}
 			}
 		}
@@ -286,7 +306,7 @@ func (p *Plan) addCoInD(s *Setting, n int, seed uint64, pools []*Node, tag strin
 	return map[string]*Node{"model": p.add("train", tp, in, s.ID, fmt.Sprintf("%s %s N=%d", tag, coindModel(lambda), n))}
 }
 
-func (p *Plan) lossRefs(s *Setting, kind, nl string, models map[string]*Node, use func(*Node) string) []stages.ReportLoss {
+func (p *Plan) lossRefs(s *Setting, col cell.Column, models map[string]*Node, use func(*Node) string) []stages.ReportLoss {
 	var out []stages.ReportLoss
 	names := make([]string, 0, len(models))
 	for name := range models {
@@ -295,27 +315,27 @@ func (p *Plan) lossRefs(s *Setting, kind, nl string, models map[string]*Node, us
 	sort.Strings(names)
 	for _, name := range names {
 		src := ""
-		if kind == stages.ScoresSeparate {
+		if col.Model == cell.Separate {
 			i, _ := strconv.Atoi(name[len("model"):])
 			src = s.Sources[i].Name
 		}
-		out = append(out, stages.ReportLoss{Model: kind, N: nl, Source: src, Train: use(models[name])})
+		out = append(out, stages.ReportLoss{Column: col, Source: src, Train: use(models[name])})
 	}
 	return out
 }
 
 // learnedSources samples each source alone from a learned model (weights one-hot), for the
 // "true vs learned sources" figure.
-func (p *Plan) learnedSources(s *Setting, kind, nl string, seed uint64, models map[string]*Node, use func(*Node) string) []stages.ReportLearned {
+func (p *Plan) learnedSources(s *Setting, col cell.Column, seed uint64, models map[string]*Node, use func(*Node) string) []stages.ReportLearned {
 	var out []stages.ReportLearned
 	for a, src := range s.Sources {
 		w := make([]float64, len(s.Sources))
 		w[a] = 1
 		smp := p.add("sample", stages.SampleParams{
-			Scores: kind, Dim: s.Dim, Weights: w, Method: stages.MethodSDE,
+			Scores: string(col.Model), Dim: s.Dim, Weights: w, Method: stages.MethodSDE,
 			N: p.Profile.FigSamples, K: 1, Steps: p.Profile.Steps, Seed: seed,
-		}, models, s.ID, fmt.Sprintf("%s %s N=%s source %s", s.ID, kind, nl, src.Name))
-		out = append(out, stages.ReportLearned{Source: src.Name, Model: kind, N: nl, Samples: use(smp)})
+		}, models, s.ID, fmt.Sprintf("%s %s source %s", s.ID, col, src.Name))
+		out = append(out, stages.ReportLearned{Source: src.Name, Column: col, Samples: use(smp)})
 	}
 	return out
 }
@@ -338,35 +358,12 @@ func safety(s *Setting, p *Profile) float64 {
 // template edit).
 var templateFingerprint = stages.TemplateFingerprint
 
-// profileInfos tells the claims check which profile computes which cells, cheapest first.
-func profileInfos(profiles map[string]*Profile) []reports.ProfileInfo {
-	var out []reports.ProfileInfo
-	for _, p := range profiles {
-		pi := reports.ProfileInfo{Name: p.Name, Ks: p.Ks, Runs: p.Runs, Models: p.ModelKinds}
-		for _, n := range p.Ns {
-			pi.Ns = append(pi.Ns, strconv.Itoa(n))
-		}
-		if p.Analytic {
-			pi.Ns = append(pi.Ns, Analytical)
-		}
-		out = append(out, pi)
+// protocol is the profile's size as the report labels verdicts with it.
+func (p *Profile) protocol() reports.Protocol {
+	pr := reports.Protocol{Profile: p.Name, Runs: p.Runs, Samples: p.Samples, TruthSamples: p.TruthN, Steps: p.Steps,
+		Ks: p.Ks, Ns: p.Ns, Width: p.Train.Width, Depth: p.Train.Depth, Iters: p.Train.Iters, Projections: p.Proj}
+	for _, k := range p.ModelKinds {
+		pr.Models = append(pr.Models, cell.Model(k))
 	}
-	sort.Slice(out, func(i, j int) bool {
-		ci, cj := profileCost(profiles[out[i].Name]), profileCost(profiles[out[j].Name])
-		if ci != cj {
-			return ci < cj
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// profileCost is a rough work estimate used only to order profiles.
-func profileCost(p *Profile) float64 {
-	k := 0
-	for _, x := range p.Ks {
-		k += x
-	}
-	t := p.Train
-	return float64(p.Runs) * (float64(p.Samples*p.Steps*k) + float64(len(p.Ns)*t.Iters*t.Batch*t.Width*t.Width*t.Depth)/100)
+	return pr
 }

@@ -104,6 +104,9 @@ func (p *Profile) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("profile %s: %s %s", p.Name, field, fmt.Sprintf(format, args...))
 	}
+	if err := p.checkBounds(); err != nil {
+		return err
+	}
 	switch {
 	case p.Runs < 1:
 		return bad("runs", "= %d; need at least 1", p.Runs)

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
-	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
@@ -27,11 +26,16 @@ type Runner struct {
 	Commit string
 	// ProgressEvery is the interval between progress lines of a running stage.
 	ProgressEvery time.Duration
+	// Exec computes the stale nodes of a stage: the local pool (nil) or a cluster.
+	Exec Executor
 
 	mu     sync.Mutex
 	ran    []data.Key // nodes computed by this runner, in completion order
 	stats  map[string]*reports.StageStat
 	forced map[data.Key]bool
+	// corrupt holds nodes whose cached artifact was found corrupt, to say when they are
+	// recomputed.
+	corrupt map[data.Key]bool
 }
 
 // Ran returns the keys of the nodes this runner computed (not those found in the cache).
@@ -65,7 +69,10 @@ func (r *Runner) logf(format string, args ...any) {
 // rendered into the current output directory.
 func (r *Runner) Done(n *Node) (bool, string) {
 	if !r.Store.Done(n.Key) {
-		if m, err := r.Store.Manifest(n.Key); err == nil && m.Status == "pending" {
+		if m, err := r.Store.Manifest(n.Key); err == nil && m.Status == data.StatusPending {
+			if m.Started.IsZero() {
+				return false, "planned on the store, not computed yet"
+			}
 			return false, "started but never finished (interrupted run)"
 		}
 		return false, "not in the cache (new or changed params, code version or inputs)"
@@ -73,7 +80,13 @@ func (r *Runner) Done(n *Node) (bool, string) {
 	if err := r.Store.Verify(n.Key); err != nil {
 		var ce *data.CorruptError
 		if errors.As(err, &ce) {
-			r.logf("warning: %v", err)
+			r.logf("warning: %s; recomputing it in this run", ce.What())
+			r.mu.Lock()
+			if r.corrupt == nil {
+				r.corrupt = map[data.Key]bool{}
+			}
+			r.corrupt[n.Key] = true
+			r.mu.Unlock()
 			return false, "artifact was corrupt (moved aside)"
 		}
 		return false, "artifact unreadable: " + err.Error()
@@ -114,55 +127,16 @@ func (r *Runner) RunStage(ctx context.Context, stage string) error {
 		r.logf("%s: all %d nodes cached, nothing to run", stage, len(nodes))
 		return nil
 	}
-	workers := min(r.jobs(), len(todo))
-	r.logf("%s: running %d of %d nodes (%d cached) with %d workers", stage, len(todo), len(nodes), st.Cached, workers)
-
-	// The workers keep the cores busy with independent nodes: each node's multiplies get an
-	// equal share of the cores instead of waiting on helpers the other workers hold.
-	defer gemm.SetMaxThreads(gemm.SetMaxThreads(max(1, runtime.NumCPU()/workers)))
-
 	prog := newProgress(stage, len(todo), r.logf)
 	stop := prog.ticker(r.progressEvery())
 	defer stop()
-
-	work := make(chan *Node)
-	errs := make(chan error, len(todo))
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for n := range work {
-				if err := r.runNode(ctx, n, prog); err != nil {
-					errs <- err
-				}
-			}
-		}()
-	}
-feed:
-	for _, n := range todo {
-		select {
-		case work <- n:
-		case <-ctx.Done():
-			break feed
-		case err := <-errs:
-			errs <- err
-			break feed // stop feeding after the first failure; running nodes finish
-		}
-	}
-	close(work)
-	wg.Wait()
-	close(errs)
+	err := r.executor().Compute(ctx, r, stage, todo, prog)
 	st.Seconds = time.Since(start).Seconds()
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s: interrupted after %d of %d nodes; run the same command again to continue (finished nodes are kept)", stage, prog.finished(), len(todo))
 	}
-	if len(all) > 0 {
-		return errors.Join(all...)
+	if err != nil {
+		return err
 	}
 	r.logf("%s: %d nodes done in %s", stage, len(todo), time.Since(start).Round(time.Millisecond))
 	return nil
@@ -199,9 +173,7 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 			return nil
 		}
 	}
-	m := &data.Manifest{Key: n.Key, Stage: n.Stage, Version: n.Version, Params: n.Params, Inputs: n.InputKeys(),
-		Info: map[string]string{"label": n.Label}}
-	if err := r.Store.Describe(m); err != nil {
+	if err := r.describe(n); err != nil {
 		return err
 	}
 	if err := Execute(ctx, r.Store, n.Key, r.OutDir, &stages.RunInfo{Commit: r.Commit, Stages: r.Stats()},
@@ -209,12 +181,20 @@ func (r *Runner) runNode(ctx context.Context, n *Node, prog *progress) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%s %q (key %s) failed: %w", n.Stage, n.Label, n.Key, err)
+		return fmt.Errorf("%s %q (key %s) failed: %w%s", n.Stage, n.Label, n.Key, err, diskHint(err))
 	}
 	r.mu.Lock()
 	r.ran = append(r.ran, n.Key)
 	r.forced[n.Key] = true
+	wasCorrupt := r.corrupt[n.Key]
+	delete(r.corrupt, n.Key)
+	if st := r.stats[n.Stage]; st != nil {
+		st.Ran++ // the report's "Ran" column: computed here, not found in the cache
+	}
 	r.mu.Unlock()
+	if wasCorrupt {
+		r.logf("%s %q (%s): recomputed; its cached artifact had been corrupt", n.Stage, n.Label, n.Key)
+	}
 	prog.done(n.Key, false)
 	return nil
 }
@@ -326,4 +306,14 @@ func (p *progress) ticker(every time.Duration) (stop func()) {
 		}
 	}()
 	return func() { t.Stop(); close(quit) }
+}
+
+// diskHint adds the fix to a full-disk error from a writer outside the store (the report's
+// files); the store's own errors already name it.
+func diskHint(err error) string {
+	var we *data.WriteError
+	if errors.As(err, &we) || !(errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) {
+		return ""
+	}
+	return "; the disk is full: free space (or choose other -cache/-out directories), then run the same command again; finished nodes are kept"
 }

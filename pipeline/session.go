@@ -15,16 +15,49 @@ import (
 
 // Config holds the command-line choices of a run.
 type Config struct {
-	Profile string    // profile name
-	Spec    string    // optional user spec file
-	Only    string    // comma-separated setting ids
-	Jobs    int       // concurrent nodes
-	Force   string    // comma-separated stage kinds to recompute ("all" for every stage)
-	Cache   string    // artifact store directory
-	Out     string    // rendered results directory
-	Key     string    // node task: the key to run
-	Format  string    // dag task: text or dot
-	Stdout  io.Writer // where status, dag and bench print (default os.Stdout)
+	Profile string // profile name
+	Spec    string // optional user spec file
+	Only    string // comma-separated setting ids
+	Jobs    int    // concurrent nodes
+	Force   string // comma-separated stage kinds to recompute ("all" for every stage)
+	Cache   string // artifact store directory
+	Out     string // rendered results directory
+	Key     string // node task: the key to run
+	Format  string // dag task: text or dot
+	Kernels string // kernel path: auto, avx512, avx2, neon, generic; all = every path for bench
+	// AllowLarge skips the size check that refuses plans beyond SizeLimits.
+	AllowLarge bool
+	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
+
+	Executor string      // local (default) or slurm
+	Until    string      // the last stage kind the requested tasks run (see LastStage)
+	Lock     string      // the store's lock: flock (default) or link (see data.LockLink)
+	Slurm    SlurmConfig // the Slurm executor's resources and batching
+	DryRun   bool        // print the pending work and its estimated cost instead of running
+}
+
+// LastStage is the latest stage kind that the named goyek tasks run ("" when none does), so
+// a cluster executor can submit everything they need at once.
+func LastStage(tasks []string) string {
+	if len(tasks) == 0 {
+		tasks = []string{"all"} // the default task
+	}
+	last := -1
+	for _, t := range tasks {
+		switch t {
+		case "", "all":
+			t = "report"
+		case "data":
+			t = "dataset"
+		}
+		if i := slices.Index(StageOrder, t); i > last {
+			last = i
+		}
+	}
+	if last < 0 {
+		return ""
+	}
+	return StageOrder[last]
 }
 
 // Session is the lazily built state shared by the tasks of one invocation.
@@ -36,6 +69,9 @@ type Session struct {
 	Plan   *Plan
 	Store  *data.Store
 	Runner *Runner
+	Size   PlanSize // the plan's estimated size, checked before it was built
+
+	dryRunDone bool
 }
 
 // NewSession returns a session for cfg; nothing is read until a task needs it.
@@ -82,13 +118,64 @@ func (s *Session) setup() error {
 			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
 		}
 	}
-	store, err := data.Open(s.Cfg.Cache)
+	// The size is checked from the profile alone, before the plan is allocated.
+	s.Size = EstimateSize(prof, settings)
+	if !s.Cfg.AllowLarge {
+		if err := s.Size.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+			return fmt.Errorf("profile %s: %w", prof.Name, err)
+		}
+	}
+	store, err := s.openStore()
 	if err != nil {
 		return err
 	}
 	s.Spec, s.Store = spec, store
 	s.Plan = NewPlan(prof, settings, s.command(), spec.Profiles)
 	s.Runner = &Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
+	switch s.Cfg.Executor {
+	case "", "local":
+	case "slurm":
+		if err := s.Cfg.Slurm.check(); err != nil {
+			return err
+		}
+		if !s.Cfg.DryRun {
+			if err := SlurmReachable(); err != nil {
+				return err
+			}
+		}
+		s.Runner.Exec = &SlurmExecutor{Cfg: s.Cfg.Slurm, Until: s.Cfg.Until, Lock: s.Cfg.Lock}
+	default:
+		return fmt.Errorf("-executor %q: use local or slurm", s.Cfg.Executor)
+	}
+	return nil
+}
+
+// openStore opens -cache with the -lock mode.
+func (s *Session) openStore() (*data.Store, error) {
+	store, err := data.Open(s.Cfg.Cache)
+	if err != nil {
+		return nil, err
+	}
+	switch s.Cfg.Lock {
+	case "", "flock":
+	case "link":
+		store.Locks = data.LockLink
+	default:
+		return nil, fmt.Errorf("-lock %q: use flock, or link on a shared file system whose flock does not exclude other machines", s.Cfg.Lock)
+	}
+	return store, nil
+}
+
+// PlanOnStore writes the manifest of every pending node (the plan task).
+func (s *Session) PlanOnStore(logf func(string, ...any)) error {
+	if err := s.Setup(); err != nil {
+		return err
+	}
+	n, err := s.Runner.PlanOnStore(StageOrder[len(StageOrder)-1])
+	if err != nil {
+		return err
+	}
+	logf("plan: %d pending nodes of %d described in %s; any machine that sees it can run them with -key KEY node", n, len(s.Plan.Nodes), s.Cfg.Cache)
 	return nil
 }
 
@@ -104,10 +191,22 @@ func (s *Session) command() string {
 	return c
 }
 
-// RunStage runs one stage kind of the plan, logging through logf.
+// RunStage runs one stage kind of the plan, logging through logf. With -dry-run the
+// first stage prints what would run through -until and its estimated cost instead.
 func (s *Session) RunStage(ctx context.Context, stage string, logf func(string, ...any)) error {
 	if err := s.Setup(); err != nil {
 		return err
+	}
+	if s.Cfg.DryRun {
+		if !s.dryRunDone {
+			s.dryRunDone = true
+			last := s.Cfg.Until
+			if slices.Index(StageOrder, last) < slices.Index(StageOrder, stage) {
+				last = stage
+			}
+			s.PrintCost(s.Runner.Pending(stage, last))
+		}
+		return nil
 	}
 	s.Runner.Logf = logf
 	return s.Runner.RunStage(ctx, stage)

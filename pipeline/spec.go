@@ -8,13 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -44,6 +45,7 @@ type SettingDef struct {
 	Means   [][]float64 `yaml:"means"`  // mixtures: shared component means
 	Sources []SourceDef `yaml:"sources"`
 	Notes   []string    `yaml:"notes"`
+	Claim   string      `yaml:"claim"` // the paper's claim (SPEC §9) whose rule judges this setting
 	// Methods, when given, replaces the profile's extra samplers for this setting.
 	Methods []string `yaml:"methods"`
 }
@@ -55,40 +57,11 @@ type specFile struct {
 }
 
 // Source is a validated source of a setting.
-type Source struct {
-	Name   string
-	Weight float64
-	Spec   stages.SourceSpec
-}
+type Source = cell.Source
 
-// Setting is a validated composition task.
-type Setting struct {
-	ID, Title, Kind string
-	Family          string
-	Truth           string
-	Dim             int
-	Sources         []Source
-	Notes           []string
-	Methods         []string // nil: the profile's
-}
-
-// Weights returns w in source order.
-func (s *Setting) Weights() []float64 {
-	w := make([]float64, len(s.Sources))
-	for i, src := range s.Sources {
-		w[i] = src.Weight
-	}
-	return w
-}
-
-// Specs returns the source specs in source order.
-func (s *Setting) Specs() []stages.SourceSpec {
-	out := make([]stages.SourceSpec, len(s.Sources))
-	for i, src := range s.Sources {
-		out[i] = src.Spec
-	}
-	return out
-}
+// Setting is a validated composition task: the one Setting type of the project, shared
+// with stages and reports (data/cell).
+type Setting = cell.Setting
 
 // Spec is the validated study: all settings and all profiles.
 type Spec struct {
@@ -104,9 +77,9 @@ func LoadSpec(userFile string) (*Spec, error) {
 	}
 	var user *specFile
 	if userFile != "" {
-		b, err := os.ReadFile(userFile)
+		b, err := readSpecFile(userFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading spec file: %w", err)
+			return nil, err
 		}
 		if user, err = parseSpec(b, userFile); err != nil {
 			return nil, err
@@ -172,8 +145,14 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 		}
 	}
 	// Settings: the user's replace built-ins with the same id, or add new ones.
+	if err := checkDefs(base.Settings, "built-in spec"); err != nil {
+		return nil, err
+	}
 	defs := base.Settings
 	if user != nil {
+		if err := checkDefs(user.Settings, userName); err != nil {
+			return nil, err
+		}
 		if user.ReplaceSettings {
 			defs = nil
 		}
@@ -239,9 +218,12 @@ func buildSetting(d SettingDef) (*Setting, error) {
 	if !idPattern.MatchString(d.ID) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
-	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Methods: d.Methods}
+	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim, Methods: d.Methods}
+	if err := reports.CheckClaimName(d.Claim); err != nil {
+		return fail("%v", err)
+	}
 	if err := checkMethods(d.Methods); err != nil {
-		return nil, fmt.Errorf("setting %s: %w", d.ID, err)
+		return fail("%v", err)
 	}
 	if s.Title == "" {
 		s.Title = d.ID
@@ -359,8 +341,13 @@ func (sp *Spec) Select(only string) ([]*Setting, error) {
 		return sp.Settings, nil
 	}
 	var out []*Setting
+	asked := map[string]bool{}
 	for _, id := range strings.Split(only, ",") {
 		id = strings.TrimSpace(id)
+		if asked[id] {
+			return nil, fmt.Errorf("-only names %q twice; list each setting once", id)
+		}
+		asked[id] = true
 		var found *Setting
 		for _, s := range sp.Settings {
 			if s.ID == id {

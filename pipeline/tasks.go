@@ -43,7 +43,9 @@ func Define(flow *goyek.Flow, s *Session) {
 		Deps:  goyek.Deps{prev},
 		Action: func(a *goyek.A) {
 			ran := len(s.Runner.Ran())
-			if ran == 0 {
+			if s.Cfg.DryRun {
+				a.Log("dry run: nothing was computed")
+			} else if ran == 0 {
 				a.Log("nothing ran: every node was already in the cache")
 			} else {
 				a.Logf("%d nodes ran; outputs in %s", ran, s.Cfg.Out)
@@ -53,6 +55,11 @@ func Define(flow *goyek.Flow, s *Session) {
 	flow.SetDefault(all)
 	flow.Define(goyek.Task{Name: "status", Usage: "show which nodes are stale and why", Action: func(a *goyek.A) {
 		if err := s.Status(); err != nil {
+			a.Fatal(err)
+		}
+	}})
+	flow.Define(goyek.Task{Name: "plan", Usage: "write every pending node's manifest to the store (any machine seeing it can run any node)", Action: func(a *goyek.A) {
+		if err := s.PlanOnStore(a.Logf); err != nil {
 			a.Fatal(err)
 		}
 	}})

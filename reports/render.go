@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 var metrics = []string{"sw2", "mmd2"}
@@ -26,16 +27,17 @@ type figView struct {
 }
 
 type settingView struct {
-	S       *Setting
-	Anchor  string
-	Sources string
-	Dim     int
-	TruthN  int
-	Kinds   []string
-	KsText  string
-	Tables  []resultTable
-	Figures []figView
-	Absent  []string
+	S         *SettingResults
+	Anchor    string
+	Sources   string
+	Dim       int
+	TruthN    int
+	Kinds     []cell.Model
+	KindNames []string
+	KsText    string
+	Tables    []resultTable
+	Figures   []figView
+	Absent    []string
 }
 
 type page struct {
@@ -70,6 +72,9 @@ func Render(st *Study, outDir string) error {
 		return err
 	}
 	if err := writeArrow(filepath.Join(outDir, "results.arrow"), st); err != nil {
+		return err
+	}
+	if err := writeParquet(filepath.Join(outDir, "results.parquet"), st); err != nil {
 		return err
 	}
 	a := aggregate(st.Results)
@@ -116,12 +121,12 @@ func Render(st *Study, outDir string) error {
 	return nil
 }
 
-func modelKinds(s *Setting, rs []Result) []string {
+func modelKinds(s *SettingResults, rs []Result) []cell.Model {
 	if len(s.ModelKinds) > 0 {
 		return s.ModelKinds
 	}
-	var kinds []string
-	for _, k := range []string{"conditional", "separate"} {
+	var kinds []cell.Model
+	for _, k := range []cell.Model{cell.Conditional, cell.Separate} {
 		for _, r := range rs {
 			if r.Setting == s.ID && r.Model == k {
 				kinds = append(kinds, k)
@@ -130,18 +135,21 @@ func modelKinds(s *Setting, rs []Result) []string {
 		}
 	}
 	if len(kinds) == 0 {
-		kinds = []string{"conditional"}
+		kinds = []cell.Model{cell.Conditional}
 	}
 	return kinds
 }
 
-func renderSetting(tm *templates, st *Study, orig *Setting, a agg, outDir string) (settingView, error) {
+func renderSetting(tm *templates, st *Study, orig *SettingResults, a agg, outDir string) (settingView, error) {
 	sc := *orig // filled-in defaults must not leak into the caller's study
 	s := &sc
-	v := settingView{S: s, Anchor: "setting-" + s.ID, Dim: dimOf(s), TruthN: s.Truth.Len(), Kinds: modelKinds(s, st.Results)}
+	v := settingView{S: s, Anchor: "setting-" + s.ID, Dim: dimOf(s), TruthN: s.TruthSample.Len(), Kinds: modelKinds(s, st.Results)}
+	for _, k := range v.Kinds {
+		v.KindNames = append(v.KindNames, string(k))
+	}
 	var src []string
-	for i, name := range s.Sources {
-		src = append(src, name+weightOf(s, i))
+	for i, x := range s.Sources {
+		src = append(src, x.Name+weightOf(s, i))
 	}
 	v.Sources = strings.Join(src, ", ")
 	var ks []string
@@ -149,8 +157,8 @@ func renderSetting(tm *templates, st *Study, orig *Setting, a agg, outDir string
 		ks = append(ks, strconv.Itoa(k))
 	}
 	v.KsText = strings.Join(ks, ", ")
-	if len(s.Ns) == 0 { // keep the header line and the tables in agreement
-		s.Ns = tableCols(s, st.Results)
+	if len(s.Ns) == 0 && !s.Exact { // keep the header line and the tables in agreement
+		s.Ns, s.Exact = gridOf(st.Results, s.ID)
 	}
 
 	for _, kind := range v.Kinds {
@@ -184,7 +192,7 @@ func renderSetting(tm *templates, st *Study, orig *Setting, a agg, outDir string
 	}
 	figs := []fig{{s.ID + "-sources", "Sources: true samples (grey) and samples of the learned models", func() (grid, error) { return sourcesFigure(s, st.Profile) }}}
 	for _, kind := range v.Kinds {
-		figs = append(figs, fig{s.ID + "-" + kind + "-grid",
+		figs = append(figs, fig{s.ID + "-" + string(kind) + "-grid",
 			fmt.Sprintf("Composed samples of the %s model, rows N, columns K, ground truth in grey", kindName(kind)),
 			func() (grid, error) { return gridFigure(s, kind, st.Profile, st.Results) }})
 	}
@@ -238,7 +246,7 @@ func writeCSV(path string, st *Study) error {
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"profile", "setting", "model", "N", "K", "run", "metric", "value"})
 	for _, r := range st.Results {
-		_ = w.Write([]string{st.Profile, r.Setting, r.Model, r.N, strconv.Itoa(r.K), strconv.Itoa(r.Run), r.Metric,
+		_ = w.Write([]string{st.Profile, r.Setting, string(r.Model), nText(r.Column), strconv.Itoa(r.K), strconv.Itoa(r.Run), r.Metric,
 			strconv.FormatFloat(r.Value, 'g', -1, 64)})
 	}
 	w.Flush()
@@ -258,7 +266,7 @@ func resultsTable(st *Study) *data.Table {
 	k, run := make([]int64, n), make([]int64, n)
 	val := make([]float64, n)
 	for i, r := range st.Results {
-		setting[i], model[i], ns[i], metric[i] = r.Setting, r.Model, r.N, r.Metric
+		setting[i], model[i], ns[i], metric[i] = r.Setting, string(r.Model), nText(r.Column), r.Metric
 		k[i], run[i], val[i] = int64(r.K), int64(r.Run), r.Value
 	}
 	return &data.Table{
@@ -271,10 +279,28 @@ func resultsTable(st *Study) *data.Table {
 	}
 }
 
+// nText is a column's pool size as the long-format files write it: the number, or
+// "analytical" for exact scores (the paper's column label).
+func nText(c cell.Column) string {
+	if c.IsExact() {
+		return "analytical"
+	}
+	return strconv.Itoa(c.N)
+}
+
 func writeArrow(path string, st *Study) error {
 	if err := data.WriteFile(path, resultsTable(st)); err != nil {
 		return fmt.Errorf("reports: results.arrow: %w", err)
 	}
 	// The store writes private temp files; a report is for sharing like its siblings.
+	return os.Chmod(path, 0o644)
+}
+
+// writeParquet writes the same table as results.arrow for Parquet tools (DuckDB, polars,
+// Spark read it without an Arrow IPC reader).
+func writeParquet(path string, st *Study) error {
+	if err := data.WriteParquetFile(path, resultsTable(st)); err != nil {
+		return fmt.Errorf("reports: results.parquet: %w", err)
+	}
 	return os.Chmod(path, 0o644)
 }

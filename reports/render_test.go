@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 // lcg is a tiny deterministic generator so the test study needs no rng package.
@@ -38,50 +39,52 @@ func gauss(g *lcg, n, d int, sd float64) Points {
 
 func testStudy() *Study {
 	g := lcg(7)
-	st := &Study{Profile: "testprof", Commit: "abc1234", Date: "2026-01-02", Command: "go run ./build -profile testprof report",
+	st := &Study{Protocol: Protocol{Profile: "testprof", Runs: 3, Ks: []int{1, 4}}, Paper: &Protocol{Runs: 30, Ks: []int{1, 256}}, Profile: "testprof", Commit: "abc1234", Date: "2026-01-02", Command: "go run ./build -profile testprof report",
 		Params: []Param{{"n_steps", "50"}, {"g_clip", "15"}}, Seeds: "base 1, runs 1..3",
 		Stages: []StageStat{{"train", 6, 2, 4, 12.5}, {"report", 1, 1, 0, 0.3}},
 		Notes:  []string{"synthetic test study"},
 	}
 	for _, d := range []int{2, 1} {
 		id := fmt.Sprintf("toy-d%d", d)
-		s := Setting{ID: id, Title: fmt.Sprintf("Toy %d-D <Gaussians>", d), Kind: "test", Sources: []string{"a1", "a2", "0"},
-			Weights: []float64{1, 1, -1}, Dim: d, Ns: []string{"100", "1000", "analytical"}, Ks: []int{1, 4},
-			ModelKinds: []string{"conditional", "separate"}, TruthMethod: "closed form", TruthInfo: "exact",
-			Truth: gauss(&g, 300, d, 1), Notes: []string{"a note & more"}}
+		s := SettingResults{Setting: cell.Setting{ID: id, Title: fmt.Sprintf("Toy %d-D <Gaussians>", d), Kind: "test", Dim: d, Truth: "closed form",
+			Sources: []cell.Source{{Name: "a1", Weight: 1}, {Name: "a2", Weight: 1}, {Name: "0", Weight: -1}}, Notes: []string{"a note & more"}, Claim: map[int]string{2: "6"}[d]},
+			Ns: []int{100, 1000}, Exact: true, Ks: []int{1, 4},
+			ModelKinds: []cell.Model{cell.Conditional, cell.Separate}, TruthInfo: "exact",
+			TruthSample: gauss(&g, 300, d, 1)}
 		for _, src := range s.Sources {
-			sp := SourcePanel{Source: src, True: gauss(&g, 200, d, 2)}
+			sp := SourcePanel{Source: src.Name, True: gauss(&g, 200, d, 2)}
 			if d == 2 {
-				sp.Learned = map[string]Points{"conditional/N=1000": gauss(&g, 150, d, 2.2), "separate/N=100": gauss(&g, 150, d, 3)}
+				sp.Learned = map[cell.Column]Points{cell.Learned(cell.Conditional, 1000): gauss(&g, 150, d, 2.2), cell.Learned(cell.Separate, 100): gauss(&g, 150, d, 3)}
 			}
 			s.SourcePanels = append(s.SourcePanels, sp)
 		}
-		for _, m := range []string{"conditional", "separate", "analytic"} {
-			ns := []string{"100", "1000"}
-			if m == "analytic" {
-				ns = []string{"analytical"}
+		for _, m := range []cell.Model{cell.Conditional, cell.Separate, cell.Analytic} {
+			cols := []cell.Column{cell.Learned(m, 100), cell.Learned(m, 1000)}
+			if m == cell.Analytic {
+				cols = []cell.Column{cell.Exact()}
 			}
-			for _, n := range ns {
+			for _, col := range cols {
 				for _, k := range s.Ks {
-					if !(m == "separate" && n == "100" && k == 4) { // one grid cell left empty on purpose
-						s.Composed = append(s.Composed, ComposedPanel{m, n, k, gauss(&g, 250, d, 1.2)})
+					if !(m == cell.Separate && col.N == 100 && k == 4) { // one grid cell left empty on purpose
+						s.Composed = append(s.Composed, ComposedPanel{col, k, gauss(&g, 250, d, 1.2)})
 					}
 					for run := 0; run < 3; run++ {
+						c := cell.Cell{Setting: id, Column: col, Method: cell.FKC, K: k, Run: run}
 						st.Results = append(st.Results,
-							Result{id, m, n, k, run, "sw2", 0.1 + 0.01*float64(k) + 0.01*g.norm()},
-							Result{id, m, n, k, run, "mmd2", 1e-3 * (1 + 0.1*g.norm())})
+							Result{c, "sw2", 0.1 + 0.01*float64(k) + 0.01*g.norm()},
+							Result{c, "mmd2", 1e-3 * (1 + 0.1*g.norm())})
 					}
 				}
 			}
 		}
 		if d == 2 {
-			for _, n := range []string{"100", "1000"} {
+			for _, n := range []int{100, 1000} {
 				it := make([]int, 300)
 				loss := make([]float64, 300)
 				for i := range it {
 					it[i], loss[i] = i*10, 1/(1+0.01*float64(i))+0.05*math.Abs(g.norm())
 				}
-				s.Loss = append(s.Loss, LossCurve{"conditional", n, "", it, loss}, LossCurve{"separate", n, "a1", it, loss})
+				s.Loss = append(s.Loss, LossCurve{cell.Learned(cell.Conditional, n), "", it, loss}, LossCurve{cell.Learned(cell.Separate, n), "a1", it, loss})
 			}
 		}
 		st.Settings = append(st.Settings, s)
@@ -91,18 +94,18 @@ func testStudy() *Study {
 }
 
 func expectedFiles(st *Study) []string {
-	files := []string{"results.csv", "results.arrow", "report.md", "index.html"}
+	files := []string{"results.csv", "results.arrow", "results.parquet", "report.md", "index.html"}
 	for _, s := range st.Settings {
 		for _, kind := range s.ModelKinds {
 			for _, m := range metrics {
 				for _, ext := range []string{"md", "html", "tex"} {
-					files = append(files, fmt.Sprintf("tables/%s-%s-%s.%s", s.ID, kind, m, ext))
+					files = append(files, fmt.Sprintf("tables/%s-%s-%s.%s", s.ID, string(kind), m, ext))
 				}
 			}
 		}
 		figs := []string{s.ID + "-sources", s.ID + "-sw2"}
 		for _, kind := range s.ModelKinds {
-			figs = append(figs, s.ID+"-"+kind+"-grid")
+			figs = append(figs, s.ID+"-"+string(kind)+"-grid")
 		}
 		if len(s.Loss) > 0 {
 			figs = append(figs, s.ID+"-loss")
@@ -165,13 +168,13 @@ func TestRender(t *testing.T) {
 	}
 
 	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
-	for _, want := range []string{"profile `testprof`", "## toy-d1", "Theorem checks", "### Claim 7", "go run ./build -profile testprof report", "| train | 6 | 2 | 4 | 12.5 |"} {
+	for _, want := range []string{"profile `testprof`", "## toy-d1", "Theorem checks", "### Claim 6 on toy-d2", "### Claim 7 on toy-d2", "reduced: runs 3 (paper 30)", "go run ./build -profile testprof report", "| train | 6 | 2 | 4 | 12.5 |"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
 	// The caller's study is not modified by rendering.
-	if st.Settings[0].Ns[0] != "100" || len(st.Settings[0].Ns) != 3 {
+	if st.Settings[0].Ns[0] != 100 || len(st.Settings[0].Ns) != 2 {
 		t.Errorf("Render changed the study: %v", st.Settings[0].Ns)
 	}
 }
@@ -265,18 +268,21 @@ func TestCheckSelfContainedRejects(t *testing.T) {
 }
 
 func TestTableValuesAndBest(t *testing.T) {
-	rs := []Result{
-		{"s", "conditional", "100", 1, 0, "sw2", 1.0}, {"s", "conditional", "100", 1, 1, "sw2", 1.2},
-		{"s", "conditional", "100", 4, 0, "sw2", 0.5}, {"s", "conditional", "100", 4, 1, "sw2", 0.7},
-		{"s", "analytic", "analytical", 1, 0, "sw2", 0.2},
-		{"s", "conditional", "100", 1, 0, "mmd2", 0.0012345}, {"s", "conditional", "100", 1, 1, "mmd2", 0.0012345},
+	c100 := func(k, run int) cell.Cell {
+		return cell.Cell{Setting: "s", Column: cell.Learned(cell.Conditional, 100), K: k, Run: run}
 	}
-	s := &Setting{ID: "s", Title: "toy", Ns: []string{"100", "1000", "analytical"}, Ks: []int{1, 4}}
+	rs := []Result{
+		{c100(1, 0), "sw2", 1.0}, {c100(1, 1), "sw2", 1.2},
+		{c100(4, 0), "sw2", 0.5}, {c100(4, 1), "sw2", 0.7},
+		{cell.Cell{Setting: "s", Column: cell.Exact(), K: 1}, "sw2", 0.2},
+		{c100(1, 0), "mmd2", 0.0012345}, {c100(1, 1), "mmd2", 0.0012345},
+	}
+	s := &SettingResults{Setting: cell.Setting{ID: "s", Title: "toy"}, Ns: []int{100, 1000}, Exact: true, Ks: []int{1, 4}}
 	tm, err := loadTemplates()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := buildTable("p", s, rs, aggregate(rs), "conditional", "sw2")
+	tab := buildTable("p", s, rs, aggregate(rs), cell.Conditional, "sw2")
 	if !tab.ShowN {
 		t.Error("runs differ (2 vs 1) but n is not shown")
 	}

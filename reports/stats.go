@@ -3,53 +3,55 @@ package reports
 import (
 	"math"
 	"sort"
-	"strconv"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
-// cellStat is the summary of one (setting, model, N, K, metric) over runs. Non-finite values (a
+// cellStat is the summary of one (setting, column, K, metric) over runs. Non-finite values (a
 // diverged sampler) are counted in NonFinite and kept out of Mean and SD, so one blow-up does not
-// turn a whole cell into NaN while still being visible.
+// turn a whole cell into NaN while still being visible. Runs keeps each finite value by run
+// index, for the paired comparisons of the claims.
 type cellStat struct {
 	Mean, SD  float64 // SD uses n−1; NaN when N < 2
 	N         int     // finite runs
 	NonFinite int
+	Runs      map[int]float64
 }
 
-// SE is the standard error of the mean.
-func (c cellStat) SE() float64 {
-	if c.N < 2 {
-		return math.NaN()
-	}
-	return c.SD / math.Sqrt(float64(c.N))
-}
-
+// cellKey is a table cell: the run is aggregated away.
 type cellKey struct {
-	Setting, Model, N string
-	K                 int
-	Metric            string
+	Setting string
+	Col     cell.Column
+	K       int
+	Metric  string
 }
 
 type agg map[cellKey]cellStat
 
+func keyOf(r Result) cellKey { return cellKey{r.Setting, r.Column, r.K, r.Metric} }
+
 func aggregate(rs []Result) agg {
 	vals := map[cellKey][]float64{}
+	runs := map[cellKey]map[int]float64{}
 	bad := map[cellKey]int{}
 	for _, r := range rs {
-		k := cellKey{r.Setting, r.Model, r.N, r.K, r.Metric}
+		k := keyOf(r)
+		if runs[k] == nil {
+			runs[k] = map[int]float64{}
+		}
 		if math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
 			bad[k]++
-			if _, ok := vals[k]; !ok {
-				vals[k] = nil
-			}
 			continue
 		}
 		vals[k] = append(vals[k], r.Value)
+		runs[k][r.Run] = r.Value
 	}
 	a := agg{}
-	for k, v := range vals {
-		c := cellStat{N: len(v), NonFinite: bad[k], Mean: math.NaN(), SD: math.NaN()}
+	for k, byRun := range runs {
+		v := vals[k]
+		c := cellStat{N: len(v), NonFinite: bad[k], Mean: math.NaN(), SD: math.NaN(), Runs: byRun}
 		switch {
 		case len(v) > 1:
 			c.Mean, c.SD = stat.MeanStdDev(v, nil) // SD with n−1
@@ -61,12 +63,9 @@ func aggregate(rs []Result) agg {
 	return a
 }
 
-// lookup maps a table column to its cell: the "analytical" column comes from Model "analytic".
-func (a agg) lookup(setting, model, n string, k int, metric string) (cellStat, bool) {
-	if n == "analytical" {
-		model = "analytic"
-	}
-	c, ok := a[cellKey{setting, model, n, k, metric}]
+// lookup returns the cell of a table column, if it has a finite run.
+func (a agg) lookup(setting string, col cell.Column, k int, metric string) (cellStat, bool) {
+	c, ok := a[cellKey{setting, col, k, metric}]
 	return c, ok && c.N > 0
 }
 
@@ -86,31 +85,23 @@ func ksOf(rs []Result, setting string) []int {
 	return ks
 }
 
-// learnedNs lists the learned pool sizes present for a setting, numerically ascending.
-func learnedNs(rs []Result, setting string) []string {
-	seen := map[string]bool{}
+// gridOf lists the learned pool sizes present for a setting (ascending) and whether exact
+// scores were computed.
+func gridOf(rs []Result, setting string) (ns []int, exact bool) {
+	seen := map[int]bool{}
 	for _, r := range rs {
-		if r.Setting == setting && r.N != "analytical" && r.Model != "analytic" {
+		if r.Setting != setting {
+			continue
+		}
+		if r.IsExact() {
+			exact = true
+		} else if !seen[r.N] {
 			seen[r.N] = true
+			ns = append(ns, r.N)
 		}
 	}
-	ns := make([]string, 0, len(seen))
-	for n := range seen {
-		ns = append(ns, n)
-	}
-	sortNs(ns)
-	return ns
-}
-
-// sortNs orders pool sizes numerically, "analytical" last.
-func sortNs(ns []string) {
-	val := func(s string) float64 {
-		if v, err := strconv.ParseFloat(s, 64); err == nil {
-			return v
-		}
-		return math.Inf(1)
-	}
-	sort.SliceStable(ns, func(i, j int) bool { return val(ns[i]) < val(ns[j]) })
+	sort.Ints(ns)
+	return ns, exact
 }
 
 // pointScale is the RMS per-coordinate standard deviation of a sample set; 0 if empty.

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 // tableCell is one formatted cell; the renderers only add markup.
@@ -24,16 +26,17 @@ type tableRow struct {
 
 // resultTable is one paper-layout table: rows K, columns N (learned, then "analytical").
 type resultTable struct {
-	Base                  string // file base name: <setting>-<model>-<metric>
-	Setting, Title, Model string
-	Metric, MetricLabel   string
-	Profile               string
-	Cols                  []string
-	Rows                  []tableRow
-	ShowN                 bool
-	Runs                  int // common run count when ShowN is false
-	MD, TeX               string
-	HTML                  template.HTML // fragment rendered by html/template
+	Base                string // file base name: <setting>-<model>-<metric>
+	Setting, Title      string
+	Model               cell.Model
+	Metric, MetricLabel string
+	Profile             string
+	Cols                []string
+	Rows                []tableRow
+	ShowN               bool
+	Runs                int // common run count when ShowN is false
+	MD, TeX             string
+	HTML                template.HTML // fragment rendered by html/template
 }
 
 var metricLabels = map[string]string{"sw2": "SW2", "mmd2": "MMD²"}
@@ -47,36 +50,32 @@ func fmtMetric(metric string, v float64) string {
 	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
-// tableCols is the column order: the setting's Ns, or what the results hold.
-func tableCols(s *Setting, rs []Result) []string {
-	if len(s.Ns) > 0 {
-		return s.Ns
+// tableCols is the column order of one model kind's table: the setting's grid, or what the
+// results hold.
+func tableCols(s *SettingResults, rs []Result, model cell.Model) []cell.Column {
+	if len(s.Ns) > 0 || s.Exact {
+		return s.ColumnsFor(model)
 	}
-	return append(learnedNs(rs, s.ID), "analytical")
+	ns, exact := gridOf(rs, s.ID)
+	g := SettingResults{Ns: ns, Exact: exact}
+	return g.ColumnsFor(model)
 }
 
-func tableKs(s *Setting, rs []Result) []int {
+func tableKs(s *SettingResults, rs []Result) []int {
 	if len(s.Ks) > 0 {
 		return s.Ks
 	}
 	return ksOf(rs, s.ID)
 }
 
-func colHeader(n string) string {
-	if n == "analytical" {
-		return "analytical"
-	}
-	return "N=" + n
-}
-
-func buildTable(profile string, s *Setting, rs []Result, a agg, model, metric string) resultTable {
+func buildTable(profile string, s *SettingResults, rs []Result, a agg, model cell.Model, metric string) resultTable {
 	t := resultTable{
 		Base: fmt.Sprintf("%s-%s-%s", s.ID, model, metric), Setting: s.ID, Title: s.Title,
 		Model: model, Metric: metric, MetricLabel: metricLabels[metric], Profile: profile,
 	}
-	cols := tableCols(s, rs)
-	for _, n := range cols {
-		t.Cols = append(t.Cols, colHeader(n))
+	cols := tableCols(s, rs, model)
+	for _, c := range cols {
+		t.Cols = append(t.Cols, c.Header())
 	}
 	runs := map[int]bool{}
 	best := make([]float64, len(cols))
@@ -85,12 +84,8 @@ func buildTable(profile string, s *Setting, rs []Result, a agg, model, metric st
 	}
 	for _, k := range tableKs(s, rs) {
 		row := tableRow{K: k}
-		for j, n := range cols {
-			m := model
-			if n == "analytical" {
-				m = "analytic"
-			}
-			c, ok := a[cellKey{s.ID, m, n, k, metric}]
+		for j, col := range cols {
+			c, ok := a[cellKey{s.ID, col, k, metric}]
 			tc := tableCell{Missing: !ok || c.N == 0, N: c.N, NonFinite: c.NonFinite}
 			if !tc.Missing {
 				tc.Mean = fmtMetric(metric, c.Mean)
@@ -131,14 +126,11 @@ func (t resultTable) Caption() string {
 		t.Setting, t.Title, kindName(t.Model), t.MetricLabel, over, t.Profile)
 }
 
-func kindName(model string) string {
-	switch model {
-	case "conditional":
-		return "conditional"
-	case "separate":
+func kindName(model cell.Model) string {
+	if model == cell.Separate {
 		return "separate-experts"
 	}
-	return model
+	return string(model)
 }
 
 // CellText is the plain text of a cell: "m ± s", "—" if missing, with n when runs differ.

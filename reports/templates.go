@@ -79,7 +79,7 @@ var funcs = map[string]any{
 	"num":       num,
 	"join":      strings.Join,
 	// specificRule drops the shared definitions, which the report prints once.
-	"specificRule": func(r string) string { return strings.TrimSuffix(r, " "+commonRule) },
+	"specificRule": func(r string) string { return r },
 	"definitions":  func() string { return RuleDefinitions },
 }
 

@@ -12,6 +12,8 @@
 // The claims of the paper are checked by CheckClaims (claims.go), never written by hand.
 package reports
 
+import "github.com/compdiff/compdiff/data/cell"
+
 // Points is a row-major n×D sample set.
 type Points struct {
 	D int
@@ -26,54 +28,89 @@ func (p Points) Len() int {
 	return len(p.X) / p.D
 }
 
-// Result is one metric value of one run of one cell.
-// Model ∈ {"conditional","separate","analytic"}; N is the pool size as text or "analytical"
-// (with Model "analytic"); Metric ∈ {"sw2","mmd2"}.
+// Result is one metric value ("sw2" or "mmd2") of one cell.
 type Result struct {
-	Setting, Model, N string
-	K, Run            int
-	Metric            string
-	Value             float64
+	cell.Cell
+	Metric string
+	Value  float64
 }
 
-// SourcePanel holds one source's true samples and the samples learned models draw from it;
-// Learned is keyed "conditional/N=1000" etc. and may be empty.
+// SourcePanel holds one source's true samples and the samples learned models draw from it.
 type SourcePanel struct {
 	Source  string
 	True    Points
-	Learned map[string]Points
+	Learned map[cell.Column]Points
 }
 
-// ComposedPanel is one run's composed samples for one (model, N, K) cell.
+// ComposedPanel is one run's composed samples for one (score model, K) cell.
 type ComposedPanel struct {
-	Model, N string
-	K        int
-	X        Points
+	cell.Column
+	K int
+	X Points
 }
 
 // LossCurve is a training loss trace; Source is "" for the conditional model.
 type LossCurve struct {
-	Model, N, Source string
-	Iter             []int
-	Loss             []float64
+	cell.Column
+	Source string
+	Iter   []int
+	Loss   []float64
 }
 
-// Setting describes one experiment and carries what its figures need.
-type Setting struct {
-	ID, Title, Kind string // e.g. "gauss-nfc-id", "Non-factorized Gaussians, in distribution", "non-factorized, ID"
-	Sources         []string
-	Weights         []float64
-	Dim             int
-	Ns              []string // column order: learned Ns, then "analytical"
-	Ks              []int    // row order
-	ModelKinds      []string // e.g. ["conditional","separate"]; one table per kind
-	TruthMethod     string   // "closed form" / "rejection" / "importance"
-	TruthInfo       string   // e.g. "acceptance 0.41" / "ESS 3120 of 5000000"
-	Truth           Points
-	SourcePanels    []SourcePanel
-	Composed        []ComposedPanel
-	Loss            []LossCurve
-	Notes           []string
+// SettingResults is a setting (the one Setting type, data/cell) with what the report loaded
+// for it: the table grid, the ground truth, the figures' samples and the claim thresholds.
+type SettingResults struct {
+	cell.Setting
+	Ns           []int        // learned pool sizes, ascending (table columns)
+	Exact        bool         // the exact scores were computed (last table column)
+	Ks           []int        // row order
+	ModelKinds   []cell.Model // learned kinds; one table per kind
+	TruthInfo    string       // e.g. "acceptance 0.41" / "ESS 3120 of 5000000"
+	TruthSample  Points
+	Reference    Reference // noise floor and discretisation bias the claims' thresholds use
+	SourcePanels []SourcePanel
+	Composed     []ComposedPanel
+	Loss         []LossCurve
+}
+
+// ColumnsFor lists the table columns of one learned kind: its pool sizes, then the exact
+// scores.
+func (s *SettingResults) ColumnsFor(m cell.Model) []cell.Column {
+	var out []cell.Column
+	for _, n := range s.Ns {
+		out = append(out, cell.Learned(m, n))
+	}
+	if s.Exact {
+		out = append(out, cell.Exact())
+	}
+	return out
+}
+
+// Headers are the column headers in table order.
+func (s *SettingResults) Headers() []string {
+	var out []string
+	for _, c := range s.ColumnsFor(cell.Conditional) {
+		out = append(out, c.Header())
+	}
+	return out
+}
+
+// Reference holds what the profile's sizes make unavoidable, measured by the report stage
+// for one setting; the claims' thresholds are built from it and printed with each verdict.
+type Reference struct {
+	// SW2Floor is the expected SW2 between two independent samples of the target of the
+	// profile's sizes (model samples vs ground truth), from split halves of the ground truth.
+	SW2Floor float64
+	// MMD2Floor is the spread (RMS) of the unbiased MMD² between such samples.
+	MMD2Floor float64
+	// EulerSW2 is the SW2 between the target and what Euler–Maruyama with the target's exact
+	// score reaches at the profile's step count (closed form; Gaussian targets only, else NaN).
+	EulerSW2 float64
+	// NaiveSW2 is the same for the naive composed SDE with exact source scores (K = 1,
+	// analytic): inference-time approximation error plus Euler error (Gaussian only, else NaN).
+	NaiveSW2 float64
+	// Scale is the RMS per-coordinate standard deviation of the ground truth.
+	Scale float64
 }
 
 // TheoremCheck is one numerical check of a theorem (SPEC §9 claim 8).
@@ -94,15 +131,20 @@ type StageStat struct {
 // Param is one named parameter of the profile, already formatted.
 type Param struct{ Name, Value string }
 
-// ProfileInfo declares which cells a profile computes, so that an inconclusive claim can name
-// the profile that would decide it. Optional: without it, claims point at "paper".
-type ProfileInfo struct {
-	Name string
-	Ns   []string // learned Ns (and "analytical" if computed)
-	Ks   []int
-	Runs int
-	// Models lists the model kinds trained; empty means both "conditional" and "separate".
-	Models []string
+// Protocol is the size of a study: what a verdict's numbers came from.
+type Protocol struct {
+	Profile      string       `json:"profile"`
+	Runs         int          `json:"runs"`
+	Samples      int          `json:"samples"`       // model samples per cell
+	TruthSamples int          `json:"truth_samples"` // ground-truth samples per run
+	Steps        int          `json:"steps"`
+	Ks           []int        `json:"ks"`
+	Ns           []int        `json:"ns"`
+	Models       []cell.Model `json:"models"`
+	Width        int          `json:"width"`
+	Depth        int          `json:"depth"`
+	Iters        int          `json:"iters"`
+	Projections  int          `json:"projections"`
 }
 
 // Study is everything the report stage knows.
@@ -110,11 +152,24 @@ type Study struct {
 	Profile, Commit, Date, Command string // Command: how to rebuild this report
 	Params                         []Param
 	Seeds                          string
-	Settings                       []Setting
+	Settings                       []SettingResults
 	Results                        []Result
 	Theorems                       []TheoremCheck
 	Stages                         []StageStat
 	Notes                          []string
-	// Profiles, ordered cheapest first, lets CheckClaims name the profile that has missing cells.
-	Profiles []ProfileInfo
+	// Protocol is this study's size; Paper the paper's (nil when unknown: every verdict is
+	// then labelled as of unknown departure).
+	Protocol Protocol
+	Paper    *Protocol
+	// Sequential is set by -decide: the design and the earlier looks of each verdict.
+	Sequential *Sequential
+}
+
+// Sequential describes a group-sequential study (go run ./build -decide): each verdict was
+// looked at after the runs listed in Looks[verdict ID] (ascending, the last is this report's),
+// and each look tests at the share of α that Spending gives it.
+type Sequential struct {
+	MaxRuns int               `json:"max_runs"` // the runs the spending is planned over
+	Looks   map[string][]int  `json:"looks"`    // verdict ID → runs at each look so far
+	Stops   map[string]string `json:"stops"`    // verdict ID → why runs stopped being added
 }

@@ -8,10 +8,11 @@ import (
 	"github.com/compdiff/compdiff/core/metrics"
 	"github.com/compdiff/compdiff/core/rng"
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 // MetricsVersion: bump when metric values change for the same inputs.
-const MetricsVersion = 1
+const MetricsVersion = 2 // 2: carries its samples' cell
 
 // MetricsParams: SW2 and MMD² of input "samples" against input "truth".
 type MetricsParams struct {
@@ -47,13 +48,17 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	}
 	sw2 := metrics.SW2(x, y, d, p.Projections, rng.New(p.Seed, "metrics/"+string(env.Key)))
 	mmd2 := metrics.MMD2(x, y, d)
-	out := &data.Table{Cols: []data.Column{
-		{Name: "metric", Str: []string{"sw2", "mmd2"}},
-		{Name: "value", F64: []float64{sw2, mmd2}},
-	}}
+	// The result carries the cell of its samples, so the report needs no other map.
+	meta := map[string]string{}
+	if c, err := cell.FromMeta(st.Meta); err == nil {
+		meta = c.Meta()
+	}
 	// The sampler's network evaluations per sample travel with the metrics to the report.
 	if nfe, ok := st.Meta["nfe"]; ok {
-		out.Meta = map[string]string{"nfe": nfe}
+		meta["nfe"] = nfe
 	}
-	return one(out), nil
+	return one(&data.Table{Cols: []data.Column{
+		{Name: "metric", Str: []string{"sw2", "mmd2"}},
+		{Name: "value", F64: []float64{sw2, mmd2}},
+	}, Meta: meta}), nil
 }

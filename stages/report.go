@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compdiff/compdiff/core/dist"
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 )
 
@@ -23,48 +25,34 @@ const ReportVersion = 1
 // there, so a deleted or stale output directory is re-rendered.
 const ReportMarker = ".report-key"
 
-// ReportCell locates one (model, N, K, run) cell's metrics (and, for run 0, samples)
-// among the report's inputs.
+// ReportCell locates one result cell's metrics (and, for run 0, its samples) among the
+// report's inputs; the cell's coordinates travel in the artifacts' metadata.
 type ReportCell struct {
-	Method  string `json:"method,omitempty"` // empty: fkc
-	Model   string `json:"model"`
-	N       string `json:"n"`
-	K       int    `json:"k"`
-	Run     int    `json:"run"`
 	Metrics string `json:"metrics"`
 	Samples string `json:"samples,omitempty"`
 }
 
 // ReportLoss locates a trained model whose loss curve the report plots.
 type ReportLoss struct {
-	Model  string `json:"model"`
-	N      string `json:"n"`
+	cell.Column
 	Source string `json:"source,omitempty"`
 	Train  string `json:"train"`
 }
 
 // ReportLearned locates samples of one source drawn from a learned model.
 type ReportLearned struct {
+	cell.Column
 	Source  string `json:"source"`
-	Model   string `json:"model"`
-	N       string `json:"n"`
 	Samples string `json:"samples"`
 }
 
-// ReportSetting is everything the report needs to know about one setting.
+// ReportSetting is a setting with the report inputs that belong to it.
 type ReportSetting struct {
-	ID          string          `json:"id"`
-	Title       string          `json:"title"`
-	Kind        string          `json:"kind"`
-	Dim         int             `json:"dim"`
-	Sources     []string        `json:"sources"`
-	Weights     []float64       `json:"weights"`
-	SourceSpecs []SourceSpec    `json:"source_specs"`
-	Ns          []string        `json:"ns"`
+	cell.Setting
+	Ns          []int           `json:"ns"`
+	Exact       bool            `json:"exact"`
 	Ks          []int           `json:"ks"`
-	ModelKinds  []string        `json:"model_kinds"`
-	TruthMethod string          `json:"truth_method"`
-	Notes       []string        `json:"notes,omitempty"`
+	ModelKinds  []cell.Model    `json:"model_kinds"`
 	Truths      []string        `json:"truths"` // one per run
 	Cells       []ReportCell    `json:"cells"`
 	Loss        []ReportLoss    `json:"loss,omitempty"`
@@ -72,27 +60,30 @@ type ReportSetting struct {
 	TrueSources []string        `json:"true_sources"`
 	ODE         string          `json:"ode,omitempty"`
 	// Methods are the cells of samplers other than FKC and of CoInD models (see methods.go).
-	Methods  []ReportCell     `json:"methods,omitempty"`
-	Coverage []ReportCoverage `json:"coverage,omitempty"`
+	Methods  []ReportMethodCell `json:"methods,omitempty"`
+	Coverage []ReportCoverage   `json:"coverage,omitempty"`
 }
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
 type ReportParams struct {
-	Profile  string                `json:"profile"`
-	Template string                `json:"template"`
-	Command  string                `json:"command"`
-	Seeds    string                `json:"seeds"`
-	Params   []reports.Param       `json:"params"`
-	Profiles []reports.ProfileInfo `json:"profiles"`
-	Notes    []string              `json:"notes,omitempty"`
-	Settings []ReportSetting       `json:"settings"`
+	Profile    string              `json:"profile"`
+	Template   string              `json:"template"`
+	Command    string              `json:"command"`
+	Seeds      string              `json:"seeds"`
+	Params     []reports.Param     `json:"params"`
+	Protocol   reports.Protocol    `json:"protocol"`
+	Paper      *reports.Protocol   `json:"paper,omitempty"`
+	Sequential *reports.Sequential `json:"sequential,omitempty"`
+	Notes      []string            `json:"notes,omitempty"`
+	Settings   []ReportSetting     `json:"settings"`
 }
 
 // studyNotes are choices this implementation made where the spec and the paper differ.
 var studyNotes = []string{
 	"FKC weight increment: SPEC §5 writes the first term of g as (Σw − 1)·d·β/2. The Fokker–Planck equation of the naive SDE (and the paper's eq. 11 rewritten in denoising time) gives (1 − Σw)·d·β/2, which is what core/sampler implements and tests. The two agree for every built-in setting (Σw = 1) and differ only for user compositions with Σw ≠ 1 and clipping on.",
 	"gmm-ood follows the paper's text, with (0,0) as the second mean of Pa1; gmm-ood-alt uses (9,0) as in the authors' released configuration. Both are reported.",
-	"Claims are judged on SW2 of the conditional model unless a rule says otherwise; the rules are fixed in code (reports/claims.go) and were not tuned to the results.",
+	"Claims are judged on SW2 of the conditional model unless a rule says otherwise; the rules and their comparisons are fixed in code (reports/claim*.go) and were not tuned to the results.",
+	"Which gmm-ood the paper's tables used: most likely gmm-ood-alt. The tables were produced by the authors' released code, whose configuration puts Pa1's second mean at (9,0); the text's (0,0) is the only place that differs. Claim 6 (and 7) are judged on both.",
 }
 
 // RunInfo is what only the running process knows (not part of the key).
@@ -116,7 +107,8 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	}
 	st := &reports.Study{
 		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
-		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown", Profiles: p.Profiles,
+		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown",
+		Protocol: p.Protocol, Paper: p.Paper, Sequential: p.Sequential,
 		Notes: append(append([]string(nil), p.Notes...), studyNotes...),
 	}
 	if env.Run != nil {
@@ -125,7 +117,7 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	}
 	for i := range p.Settings {
 		rs := &p.Settings[i]
-		s, results, err := assembleSetting(env, rs)
+		s, results, err := assembleSetting(env, rs, p.Protocol)
 		if err != nil {
 			return nil, fmt.Errorf("report: setting %s: %w", rs.ID, err)
 		}
@@ -179,20 +171,18 @@ func points(env *Env, name string) (reports.Points, *data.Table, error) {
 	return reports.Points{D: d, X: x}, t, nil
 }
 
-func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.Result, error) {
-	s := &reports.Setting{
-		ID: rs.ID, Title: rs.Title, Kind: rs.Kind, Sources: rs.Sources, Weights: rs.Weights,
-		Dim: rs.Dim, Ns: rs.Ns, Ks: rs.Ks, ModelKinds: rs.ModelKinds, TruthMethod: rs.TruthMethod,
-		Notes: rs.Notes,
-	}
+func assembleSetting(env *Env, rs *ReportSetting, prof reports.Protocol) (*reports.SettingResults, []reports.Result, error) {
+	s := &reports.SettingResults{Setting: rs.Setting, Ns: rs.Ns, Exact: rs.Exact, Ks: rs.Ks, ModelKinds: rs.ModelKinds}
 	var infos []string
+	var truths []reports.Points
 	for run, name := range rs.Truths {
 		pts, t, err := points(env, name)
 		if err != nil {
 			return nil, nil, err
 		}
+		truths = append(truths, pts)
 		if run == 0 {
-			s.Truth = pts
+			s.TruthSample = pts
 		}
 		for _, k := range []string{"acceptance", "ess"} {
 			if v, ok := t.Meta[k]; ok {
@@ -209,6 +199,10 @@ func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.R
 		if err != nil {
 			return nil, nil, err
 		}
+		at, err := cell.FromMeta(t.Meta)
+		if err != nil {
+			return nil, nil, fmt.Errorf("metrics %s: %w", c.Metrics, err)
+		}
 		names, err := t.Str("metric")
 		if err != nil {
 			return nil, nil, err
@@ -218,14 +212,14 @@ func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.R
 			return nil, nil, err
 		}
 		for i := range names {
-			results = append(results, reports.Result{Setting: rs.ID, Model: c.Model, N: c.N, K: c.K, Run: c.Run, Metric: names[i], Value: vals[i]})
+			results = append(results, reports.Result{Cell: at, Metric: names[i], Value: vals[i]})
 		}
 		if c.Samples != "" {
 			pts, _, err := points(env, c.Samples)
 			if err != nil {
 				return nil, nil, err
 			}
-			s.Composed = append(s.Composed, reports.ComposedPanel{Model: c.Model, N: c.N, K: c.K, X: pts})
+			s.Composed = append(s.Composed, reports.ComposedPanel{Column: at.Column, K: at.K, X: pts})
 		}
 	}
 	for i, name := range rs.TrueSources {
@@ -233,7 +227,7 @@ func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.R
 		if err != nil {
 			return nil, nil, err
 		}
-		s.SourcePanels = append(s.SourcePanels, reports.SourcePanel{Source: rs.Sources[i], True: pts, Learned: map[string]reports.Points{}})
+		s.SourcePanels = append(s.SourcePanels, reports.SourcePanel{Source: rs.Sources[i].Name, True: pts, Learned: map[cell.Column]reports.Points{}})
 	}
 	for _, l := range rs.Learned {
 		pts, _, err := points(env, l.Samples)
@@ -242,7 +236,7 @@ func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.R
 		}
 		for i := range s.SourcePanels {
 			if s.SourcePanels[i].Source == l.Source {
-				s.SourcePanels[i].Learned[l.Model+"/N="+l.N] = pts
+				s.SourcePanels[i].Learned[l.Column] = pts
 			}
 		}
 	}
@@ -259,12 +253,17 @@ func assembleSetting(env *Env, rs *ReportSetting) (*reports.Setting, []reports.R
 		if err != nil {
 			return nil, nil, err
 		}
-		c := reports.LossCurve{Model: l.Model, N: l.N, Source: l.Source, Loss: loss}
+		c := reports.LossCurve{Column: l.Column, Source: l.Source, Loss: loss}
 		for _, v := range it {
 			c.Iter = append(c.Iter, int(v))
 		}
 		s.Loss = append(s.Loss, c)
 	}
+	var gs []*dist.Gaussian
+	if ds, err := Dists(rs.Specs()); err == nil {
+		gs, _ = gaussians(ds)
+	}
+	s.Reference = reference(truths, gs, rs.Weights(), prof.Samples, prof.Steps, prof.Projections)
 	return s, results, nil
 }
 
@@ -277,6 +276,17 @@ func summarizeInfo(kind string, vals []string, proposals string) string {
 		s += fmt.Sprintf(" of %d proposals each", n)
 	}
 	return s
+}
+
+// ReportMethodCell locates the metrics of one cell of a sampler other than FKC over K, or
+// of a CoInD model (named with its λ), with its coordinates.
+type ReportMethodCell struct {
+	Method  string `json:"method"`
+	Model   string `json:"model"`
+	N       string `json:"n"`
+	K       int    `json:"k"`
+	Run     int    `json:"run"`
+	Metrics string `json:"metrics"`
 }
 
 // ReportCoverage locates the pools and ground truth of one (N, run) for the coverage

@@ -11,6 +11,7 @@ import (
 	"github.com/compdiff/compdiff/core/sampler"
 	"github.com/compdiff/compdiff/core/score"
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 // SampleVersion: bump when samples change for the same params.
@@ -46,6 +47,9 @@ type SampleParams struct {
 	Steps   int          `json:"steps"`
 	GClip   *float64     `json:"g_clip"` // nil: no clipping
 	Seed    uint64       `json:"seed"`
+	// Cell names the result cell these samples are (nil for samples that are not one, such as
+	// a single source's samples for the figures); it is written into the artifact's metadata.
+	Cell *cell.Cell `json:"cell,omitempty"`
 }
 
 func init() { register(Def{Name: "sample", Version: SampleVersion, Run: runSample}) }
@@ -114,7 +118,15 @@ func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, err
 		return nil, err
 	}
 	t := data.SamplesTable(x, p.Dim)
-	t.Meta = info
+	t.Meta = map[string]string{}
+	for k, v := range info {
+		t.Meta[k] = v
+	}
+	if p.Cell != nil {
+		for k, v := range p.Cell.Meta() {
+			t.Meta[k] = v
+		}
+	}
 	return &Output{Parts: map[string]*data.Table{"main": t}, Info: info}, nil
 }
 

@@ -8,6 +8,9 @@ import (
 // A correlated-free 2-D Gaussian's moments by quadrature match the closed form; the grid
 // (±10 std, 400 points a side) makes truncation and midpoint errors far below 1e-6.
 func TestGridMomentsGaussian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	g, _ := NewGaussian([]float64{1, -2}, []float64{0.5, 2})
 	mean, v, err := GridMoments(g.LogProb, 2, -16, 16, 800)
 	if err != nil {

@@ -69,6 +69,9 @@ func scores(f score.Field, s float64, x []float64) [][]float64 {
 // (what a network ignoring the data would learn) is off by 0.36–0.64, so there the
 // learned score must also beat it by 2×.
 func TestSeparateLearnsGaussian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(1, 1))
 	g, _ := dist.NewGaussian([]float64{0, 0}, []float64{4, 0.25})
 	pool := g.Sample(r, 10000)
@@ -106,6 +109,9 @@ func TestSeparateLearnsGaussian(t *testing.T) {
 // own ≤ 0.5 × the nearest other source's error. A network that ignored the one-hot label
 // would be equally far from all three and fail the ratio.
 func TestConditionalLearnsThreeSources(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(2, 2))
 	var gs []*dist.Gaussian
 	var pools [][]float64

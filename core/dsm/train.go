@@ -126,6 +126,7 @@ type trainer struct {
 	ws        nn.Workspace
 	x, target []float32
 	grad      []float32
+	eps       []float64 // one row's noise
 }
 
 func newTrainer(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.Rand) (*trainer, error) {
@@ -147,6 +148,7 @@ func newTrainer(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *
 	t.x = make([]float32, t.rows*in)
 	t.target = make([]float32, t.rows*d)
 	t.grad = make([]float32, m.NumParams())
+	t.eps = make([]float64, d)
 	return t, nil
 }
 
@@ -160,19 +162,14 @@ func (t *trainer) step(r *rand.Rand) float64 {
 			row := a*t.per + k
 			x0 := pool[r.IntN(n)*d:]
 			s := r.Float64()
-			al, sg := diffusion.Alpha(s), diffusion.Sigma(s)
-			xr := t.x[row*in : (row+1)*in]
-			xr[0] = float32(s)
-			for j := 0; j < d; j++ {
-				e := r.NormFloat64()
-				xr[1+j] = float32(al*x0[j] + sg*e)
-				t.target[row*d+j] = float32(e)
+			for j := range t.eps {
+				t.eps[j] = r.NormFloat64()
 			}
+			class := -1
 			if t.onehot {
-				oh := xr[1+d:]
-				clear(oh)
-				oh[a] = 1
+				class = a
 			}
+			noisedRow(t.x[row*in:(row+1)*in], t.target[row*d:(row+1)*d], x0[:d], s, t.eps, class)
 		}
 	}
 	loss := t.m.LossGrad(&t.ws, t.x, t.target, t.rows, t.grad)
@@ -195,4 +192,21 @@ func checkPools(pools [][]float64, d int) error {
 		}
 	}
 	return nil
+}
+
+// noisedRow writes one training row: the input [s, α(s)·x0 + σ(s)·ε, onehot(class)] (no
+// one-hot part for class < 0) and the target ε. Everything is computed in float64 and
+// rounded to float32 once.
+func noisedRow(in, target []float32, x0 []float64, s float64, eps []float64, class int) {
+	al, sg := diffusion.Alpha(s), diffusion.Sigma(s)
+	in[0] = float32(s)
+	for j, e := range eps {
+		in[1+j] = float32(al*x0[j] + sg*e)
+		target[j] = float32(e)
+	}
+	if class >= 0 {
+		oh := in[1+len(x0):]
+		clear(oh)
+		oh[class] = 1
+	}
 }

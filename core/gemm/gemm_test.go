@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -255,6 +256,9 @@ func TestDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(5, 6))
 	shapes := []struct{ m, n, k int }{{512, 512, 512}, {515, 300, 700}, {2000, 64, 40}, {5, 512, 512}, {700, 3, 300}}
+	if testing.Short() { // emulated runs: still two k blocks, row and column splits, Cᵀ
+		shapes = []struct{ m, n, k int }{{130, 200, 300}, {600, 64, 40}, {5, 300, 260}, {400, 3, 300}}
+	}
 	small := []struct{ m, n, k int }{{75, 130, 70}, {300, 40, 9}, {9, 200, 50}, {100, 5, 33}}
 	compare := func(t *testing.T, s struct{ m, n, k int }) {
 		for _, ta := range []bool{false, true} {
@@ -355,7 +359,10 @@ func TestNoAllocs(t *testing.T) {
 	}
 	runtime.GC()
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	const n = 512
+	n := 512
+	if testing.Short() {
+		n = 160 // still parallel; the emulated arm64 run is ~100× slower
+	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
 	epi := func(c []float32, ldc, i0, i1, j0, j1 int) {}
@@ -398,8 +405,16 @@ func TestSetKernel(t *testing.T) {
 		t.Fatal("unknown kernel accepted")
 	}
 	want := Kernels()[0]
+	if env := os.Getenv("COMPDIFF_KERNELS"); slices.Contains(Kernels(), env) {
+		want = env // forced for this run
+	}
 	if Kernel() != want {
-		t.Fatalf("active kernel %q, want the fastest available %q", Kernel(), want)
+		t.Fatalf("active kernel %q, want %q", Kernel(), want)
+	}
+	if restore, err := SetKernel("auto"); err != nil || Kernel() != Kernels()[0] {
+		t.Fatalf("SetKernel(auto): %v, active %q, want the fastest %q", err, Kernel(), Kernels()[0])
+	} else {
+		restore()
 	}
 	restore, err := SetKernel("generic")
 	if err != nil || Kernel() != "generic" {

@@ -1,7 +1,7 @@
 //go:build ignore
 
-// gen_kernels writes kernels_amd64.s: the AVX-512 and AVX2 microkernels and packing
-// routines. The kernels are fully unrolled over the register tile, which is tedious to
+// gen_kernels writes kernels_amd64.s (the AVX-512 and AVX2 microkernels and packing
+// routines) and kernels_arm64.s (the NEON microkernels and FMA peak loop). The kernels are fully unrolled over the register tile, which is tedious to
 // write by hand and easy to generate. Run with `go generate ./core/gemm/`.
 package main
 
@@ -35,15 +35,24 @@ func main() {
 	}
 	for _, rows := range []int{2, 4, 6} {
 		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, colLayout(mr256), 2)
+		kernel(fmt.Sprintf("kernAVX2r%d", rows), "Y", 32, rows, rowLayout(mr256), 2)
 	}
 	packCopy512()
 	packTrans512()
 	packRows512()
+	packCopy256()
+	packTrans256()
+	packRows256()
 	p("// func cpuRelax()")
 	p("TEXT ·cpuRelax(SB), NOSPLIT, $0-0")
 	p("\tPAUSE")
 	p("\tRET")
 	if err := os.WriteFile("kernels_amd64.s", out.Bytes(), 0o644); err != nil {
+		panic(err)
+	}
+	out.Reset()
+	neon()
+	if err := os.WriteFile("kernels_arm64.s", out.Bytes(), 0o644); err != nil {
 		panic(err)
 	}
 }
@@ -468,4 +477,343 @@ func transBlocks(tail bool) {
 		}
 		p("%s_end:", lbl)
 	}
+}
+
+// avx2Masks loads Y14/Y15 with the lane masks of the low n (register) of 16 lanes, from
+// the sliding window maskTab; clobbers R10-R12.
+func avx2Masks(n string) {
+	p("\tLEAQ ·maskTab(SB), R10")
+	p("\tMOVQ $8, R11")
+	p("\tSUBQ %s, R11", n)
+	p("\tMOVQ $0, R12")
+	p("\tCMOVQLT R12, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y14")
+	p("\tMOVQ $16, R11")
+	p("\tSUBQ %s, R11", n)
+	p("\tMOVQ $8, R12")
+	p("\tCMPQ R11, R12")
+	p("\tCMOVQGT R12, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y15")
+}
+
+// packCopy256 emits func packCopy256(dst, src *float32, ld, kc, w, width int), the AVX2
+// form of packCopy512 for width ≤ 16: source loads are masked to w lanes (VMASKMOVPS
+// never faults on masked-off lanes), stores are whole vectors. For width ≤ 8 a vector
+// store spills into the next step's slot, which is written right after, so only the last
+// step is stored masked; for width > 8 the second vector is stored masked (width 16, the
+// B panels, has an all-ones mask).
+func packCopy256() {
+	p("// func packCopy256(dst, src *float32, ld, kc, w, width int)")
+	p("TEXT ·packCopy256(SB), NOSPLIT, $0-48")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ src+8(FP), SI")
+	p("\tMOVQ ld+16(FP), DX")
+	p("\tSHLQ $2, DX")
+	p("\tMOVQ kc+24(FP), CX")
+	p("\tMOVQ w+32(FP), R9")
+	p("\tMOVQ width+40(FP), R13")
+	avx2Masks("R9")
+	p("\tVMOVDQU Y14, Y12") // source masks
+	p("\tVMOVDQU Y15, Y13")
+	avx2Masks("R13") // destination masks
+	p("\tTESTQ CX, CX")
+	p("\tJZ pc2_done")
+	p("\tCMPQ R13, $8")
+	p("\tJGT pc2_wide")
+	p("\tSHLQ $2, R13")
+	p("\tLEAQ (DX)(DX*2), R12")
+	p("\tLEAQ (R13)(R13*2), R14")
+	p("pc2_n4:")
+	p("\tCMPQ CX, $4")
+	p("\tJLE pc2_n1")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS (SI)(DX*1), Y12, Y1")
+	p("\tVMASKMOVPS (SI)(DX*2), Y12, Y2")
+	p("\tVMASKMOVPS (SI)(R12*1), Y12, Y3")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, (DI)(R13*1)")
+	p("\tVMOVUPS Y2, (DI)(R13*2)")
+	p("\tVMOVUPS Y3, (DI)(R14*1)")
+	p("\tLEAQ (SI)(DX*4), SI")
+	p("\tLEAQ (DI)(R13*4), DI")
+	p("\tSUBQ $4, CX")
+	p("\tJMP pc2_n4")
+	p("pc2_n1:")
+	p("\tCMPQ CX, $1")
+	p("\tJEQ pc2_last")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tADDQ DX, SI")
+	p("\tADDQ R13, DI")
+	p("\tDECQ CX")
+	p("\tJMP pc2_n1")
+	p("pc2_last:")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS Y0, Y14, (DI)")
+	p("\tJMP pc2_done")
+	p("pc2_wide:")
+	p("\tSHLQ $2, R13")
+	p("pc2_loop:")
+	p("\tVMASKMOVPS (SI), Y12, Y0")
+	p("\tVMASKMOVPS 32(SI), Y13, Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tCMPQ R13, $64")
+	p("\tJNE pc2_wmask")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tJMP pc2_wnext")
+	p("pc2_wmask:")
+	p("\tVMASKMOVPS Y1, Y15, 32(DI)")
+	p("pc2_wnext:")
+	p("\tADDQ DX, SI")
+	p("\tADDQ R13, DI")
+	p("\tDECQ CX")
+	p("\tJNZ pc2_loop")
+	p("pc2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// packTrans256 emits func packTrans256(dst *float32, rows *unsafe.Pointer, kc, width int):
+// dst[p*width+r] = rows[r][p] for p < kc, r < width, width 8 or 16. Each group of 8 k
+// steps of 8 rows is an 8×8 in-register transpose (unpack ps, unpack pd, 128-bit lane
+// permutes); the last 1-7 steps are loaded masked and only they are stored.
+func packTrans256() {
+	p("// func packTrans256(dst *float32, rows *unsafe.Pointer, kc, width int)")
+	p("TEXT ·packTrans256(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ width+24(FP), R13")
+	p("\tSHLQ $2, R13") // bytes between packed k steps
+	p("\tXORQ CX, CX")  // byte offset of k step p in every source row
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $3, DX")
+	p("\tJZ pt2_tail")
+	p("pt2_loop:")
+	trans8(false)
+	p("\tADDQ $32, CX")
+	p("\tLEAQ (DI)(R13*8), DI")
+	p("\tDECQ DX")
+	p("\tJNZ pt2_loop")
+	p("pt2_tail:")
+	p("\tANDQ $7, BX")
+	p("\tJZ pt2_done")
+	p("\tLEAQ ·maskTab(SB), R10")
+	p("\tMOVQ $8, R11")
+	p("\tSUBQ BX, R11")
+	p("\tVMOVDQU (R10)(R11*4), Y14") // lanes p < BX
+	trans8(true)
+	p("pt2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// trans8 transposes k steps [p, p+8) of source rows 0-7, then (width 16) 8-15, storing
+// packed k steps at DI, DI+R13, ... With tail set only the BX steps under mask Y14 are
+// loaded and stored.
+func trans8(tail bool) {
+	for blk := 0; blk < 2; blk++ {
+		lbl := fmt.Sprintf("pt2_b%d_%v", blk, tail)
+		if blk == 1 {
+			p("\tCMPQ R13, $32")
+			p("\tJLE %s_end", lbl)
+		}
+		if tail { // Y14 is reused below
+			p("\tVMOVDQU (R10)(R11*4), Y14")
+		}
+		for r := 0; r < 8; r++ {
+			p("\tMOVQ %d(R8), R9", 8*(8*blk+r))
+			if tail {
+				p("\tVMASKMOVPS (R9)(CX*1), Y14, Y%d", r)
+			} else {
+				p("\tVMOVUPS (R9)(CX*1), Y%d", r)
+			}
+		}
+		for i := 0; i < 4; i++ { // t: Y8-Y15
+			p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+			p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i+1)
+		}
+		for g := 0; g < 2; g++ { // s: Y0-Y7, rows 4g..4g+3
+			t := func(i int) int { return 8 + 4*g + i }
+			p("\tVUNPCKLPD Y%d, Y%d, Y%d", t(2), t(0), 4*g+0)
+			p("\tVUNPCKHPD Y%d, Y%d, Y%d", t(2), t(0), 4*g+1)
+			p("\tVUNPCKLPD Y%d, Y%d, Y%d", t(3), t(1), 4*g+2)
+			p("\tVUNPCKHPD Y%d, Y%d, Y%d", t(3), t(1), 4*g+3)
+		}
+		for q := 0; q < 4; q++ { // column q and q+4: Y8+q, Y12+q
+			p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+q, q, 8+q)
+			p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+q, q, 12+q)
+		}
+		p("\tMOVQ DI, R9")
+		for q := 0; q < 8; q++ {
+			if tail && q > 0 {
+				p("\tCMPQ BX, $%d", q)
+				p("\tJLE %s_end", lbl)
+			}
+			p("\tVMOVUPS Y%d, %d(R9)", 8+q, 32*blk)
+			if q < 7 {
+				p("\tADDQ R13, R9")
+			}
+		}
+		p("%s_end:", lbl)
+	}
+}
+
+// packRows256 emits func packRows256(dst *float32, rows *unsafe.Pointer, kc, mr int), the
+// AVX2 form of packRows512: mr rows into rowLayout, the last group of 16 k steps loaded
+// masked and zero-filled.
+func packRows256() {
+	p("// func packRows256(dst *float32, rows *unsafe.Pointer, kc, mr int)")
+	p("TEXT ·packRows256(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ rows+8(FP), R8")
+	p("\tMOVQ kc+16(FP), BX")
+	p("\tMOVQ mr+24(FP), R13")
+	p("\tXORQ CX, CX")
+	p("\tMOVQ BX, DX")
+	p("\tSHRQ $4, DX")
+	p("\tJZ pr2_tail")
+	p("pr2_loop:")
+	p("\tXORQ R10, R10")
+	p("pr2_row:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMOVUPS (R9)(CX*1), Y0")
+	p("\tVMOVUPS 32(R9)(CX*1), Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr2_row")
+	p("\tADDQ $64, CX")
+	p("\tDECQ DX")
+	p("\tJNZ pr2_loop")
+	p("pr2_tail:")
+	p("\tANDQ $15, BX")
+	p("\tJZ pr2_done")
+	avx2Masks("BX")
+	p("\tXORQ R10, R10")
+	p("pr2_trow:")
+	p("\tMOVQ (R8)(R10*8), R9")
+	p("\tVMASKMOVPS (R9)(CX*1), Y14, Y0")
+	p("\tVMASKMOVPS 32(R9)(CX*1), Y15, Y1")
+	p("\tVMOVUPS Y0, (DI)")
+	p("\tVMOVUPS Y1, 32(DI)")
+	p("\tADDQ $64, DI")
+	p("\tINCQ R10")
+	p("\tCMPQ R10, R13")
+	p("\tJLT pr2_trow")
+	p("pr2_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// NEON: an 8×12 register tile, the shape of published AArch64 SGEMM kernels (OpenBLAS,
+// BLIS): 24 accumulators V8-V31 (acc(r, v) = V8+3r+v), B's 12 floats in V2-V4 and A's 8 in
+// V0-V1, multiplied by element (FMLA Vd.4S, Vn.4S, Vm.S[i]) so no broadcasts are needed:
+// 24 FMAs per 5 loads. Go's assembler has no by-element FMLA nor vector FADD, so those are
+// emitted as WORDs (the tests under emulation check the encodings).
+const (
+	mrNEON = 8
+	nrNEON = 12
+)
+
+// fmlaElem encodes FMLA Vd.4S, Vn.4S, Vm.S[idx].
+func fmlaElem(d, n, m, idx int) uint32 {
+	return 0x4F801000 | uint32(idx&1)<<21 | uint32(idx>>1)<<11 | uint32(m>>4&1)<<20 | uint32(m&15)<<16 | uint32(n)<<5 | uint32(d)
+}
+
+// faddVec encodes FADD Vd.4S, Vn.4S, Vm.4S.
+func faddVec(d, n, m int) uint32 { return 0x4E20D400 | uint32(m)<<16 | uint32(n)<<5 | uint32(d) }
+
+func neon() {
+	p("// Code generated by gen_kernels.go; DO NOT EDIT.")
+	p("")
+	p("#include \"textflag.h\"")
+	p("")
+	for _, rows := range []int{4, 8} {
+		neonKernel(rows)
+	}
+	p("// func peakNEON(n int): n iterations of 24 independent FMLAs on 4 lanes, enough")
+	p("// chains for 4 pipes × 4 cycles of latency.")
+	p("TEXT ·peakNEON(SB), NOSPLIT, $0-8")
+	p("\tMOVD n+0(FP), R0")
+	for i := 0; i < 24; i++ {
+		p("\tVEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+	}
+	p("\tVEOR V30.B16, V30.B16, V30.B16")
+	p("\tVEOR V31.B16, V31.B16, V31.B16")
+	p("\tCBZ R0, peak_done")
+	p("peak_loop:")
+	for i := 0; i < 24; i++ {
+		p("\tVFMLA V31.S4, V30.S4, V%d.S4", i)
+	}
+	p("\tSUB $1, R0, R0")
+	p("\tCBNZ R0, peak_loop")
+	p("peak_done:")
+	p("\tRET")
+	p("")
+	p("// func cpuRelax()")
+	p("TEXT ·cpuRelax(SB), NOSPLIT, $0-0")
+	p("\tYIELD")
+	p("\tRET")
+}
+
+// neonKernel emits func kernNEON<rows>(k int, a, b *float32, bs int, c *float32, ldc, flags int):
+// the full rows×12 tile of a packed A tile ([p][8], of which the first rows are used) times
+// a B micro-panel (12 floats per step, bs apart), each element one FMA chain in k order,
+// stored to c (row stride ldc): c = tile (flags&1 == 0) or c += tile. Edge tiles go through
+// a scratch tile on the Go side.
+func neonKernel(rows int) {
+	name := fmt.Sprintf("kernNEON%d", rows)
+	acc := func(r, v int) int { return 8 + 3*r + v }
+	p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, flags int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	p("\tMOVD k+0(FP), R0")
+	p("\tMOVD a+8(FP), R1")
+	p("\tMOVD b+16(FP), R2")
+	p("\tMOVD bs+24(FP), R3")
+	p("\tLSL $2, R3, R3")
+	p("\tMOVD c+32(FP), R4")
+	p("\tMOVD ldc+40(FP), R5")
+	p("\tLSL $2, R5, R5")
+	p("\tMOVD flags+48(FP), R6")
+	for r := 0; r < rows; r++ {
+		for v := 0; v < 3; v++ {
+			a := acc(r, v)
+			p("\tVEOR V%d.B16, V%d.B16, V%d.B16", a, a, a)
+		}
+	}
+	p("\tCBZ R0, %s_store", name)
+	p("%s_loop:", name)
+	p("\tVLD1.P 32(R1), [V0.S4, V1.S4]")
+	p("\tVLD1.P (R2)(R3), [V2.S4, V3.S4, V4.S4]")
+	for r := 0; r < rows; r++ {
+		for v := 0; v < 3; v++ {
+			p("\tWORD $0x%08x // FMLA V%d.4S, V%d.4S, V%d.S[%d]", fmlaElem(acc(r, v), 2+v, r/4, r%4), acc(r, v), 2+v, r/4, r%4)
+		}
+	}
+	p("\tSUB $1, R0, R0")
+	p("\tCBNZ R0, %s_loop", name)
+	p("%s_store:", name)
+	p("\tTBZ $0, R6, %s_over", name)
+	for r := 0; r < rows; r++ {
+		p("\tVLD1 (R4), [V2.S4, V3.S4, V4.S4]")
+		for v := 0; v < 3; v++ {
+			p("\tWORD $0x%08x // FADD V%d.4S, V%d.4S, V%d.4S", faddVec(acc(r, v), acc(r, v), 2+v), acc(r, v), acc(r, v), 2+v)
+		}
+		p("\tVST1 [V%d.S4, V%d.S4, V%d.S4], (R4)", acc(r, 0), acc(r, 1), acc(r, 2))
+		p("\tADD R5, R4, R4")
+	}
+	p("\tRET")
+	p("%s_over:", name)
+	for r := 0; r < rows; r++ {
+		p("\tVST1 [V%d.S4, V%d.S4, V%d.S4], (R4)", acc(r, 0), acc(r, 1), acc(r, 2))
+		p("\tADD R5, R4, R4")
+	}
+	p("\tRET")
+	p("")
 }

@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -29,8 +30,14 @@ type kernel struct {
 	// untransposed A (its packer reads rows contiguous in k, like the transposed form),
 	// aCols for a transposed one (copy form).
 	aRows, aCols aPath
+	rowBlocks    bool // aRows packs row blocks of 16 k steps, not the transposed form
 	// B panels: copy form for an untransposed B, transposed form otherwise.
 	packCopy, packTrans packFunc
+	// peak is an FMA loop on the path's vector width (flops per iteration), the limit
+	// its throughput is reported against; nil for the generic path, which is measured
+	// against the widest path's, the machine's real limit.
+	peak      func(n int)
+	peakFlops float64
 }
 
 // aPath is one way of packing A: the packer (a tile's k steps start at multiples of 16
@@ -58,6 +65,11 @@ func init() {
 		packCopy: packCopyGo, packTrans: packTransGo,
 	})
 	active.Store(available[0])
+	// The pipeline's -kernels flag sets this for its child processes; it also lets
+	// `go test -bench` measure a forced path. Unknown names are the flag's to report.
+	if name := os.Getenv("COMPDIFF_KERNELS"); name != "" && name != "all" {
+		SetKernel(name)
+	}
 }
 
 // Kernel names the active code path: "avx512", "avx2" or "generic".
@@ -72,9 +84,13 @@ func Kernels() []string {
 	return names
 }
 
-// SetKernel forces a code path (for tests and benchmarks) and returns a function that
-// restores the previous one. It is not meant to be called while multiplies are running.
+// SetKernel forces a code path ("auto" is the fastest available) and returns a function
+// that restores the previous one. It is not meant to be called while multiplies are
+// running. Paths differ only in summation order, so results agree to float32 rounding.
 func SetKernel(name string) (restore func(), err error) {
+	if name == "auto" {
+		name = available[0].name
+	}
 	for _, k := range available {
 		if k.name == name {
 			prev := active.Swap(k)
@@ -117,10 +133,16 @@ func microGeneric(k int, a, b *float32, bstride int, c *float32, ldc, mr, nr, fl
 		c33 += a3 * b3
 	}
 	t := [gMR * gNR]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	storeEdge(t[:], gNR, c, ldc, mr, nr, flags)
+}
+
+// storeEdge writes the top-left mr×nr corner of a tile (row stride ts) to c: c = tile
+// when flags&1 == 0, c += tile otherwise.
+func storeEdge(t []float32, ts int, c *float32, ldc, mr, nr, flags int) {
 	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
 	for r := 0; r < mr; r++ {
 		row := cs[r*ldc : r*ldc+nr]
-		tr := t[r*gNR : r*gNR+nr]
+		tr := t[r*ts : r*ts+nr]
 		if flags&1 != 0 {
 			for j := range row {
 				row[j] += tr[j]

@@ -36,6 +36,24 @@ func kernAVX2x4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int
 func kernAVX2x6(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 //go:noescape
+func kernAVX2r2(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
+func kernAVX2r4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
+func kernAVX2r6(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+
+//go:noescape
+func packCopy256(dst, src *float32, ld, kc, w, width int)
+
+//go:noescape
+func packTrans256(dst *float32, rows *unsafe.Pointer, kc, width int)
+
+//go:noescape
+func packRows256(dst *float32, rows *unsafe.Pointer, kc, mr int)
+
+//go:noescape
 func packCopy512(dst, src *float32, ld, kc, w, width int)
 
 //go:noescape
@@ -58,19 +76,20 @@ func archKernels() []*kernel {
 	// AVX-512 kernels also use BMI2 (BZHI) for the edge masks; every AVX-512 CPU has it.
 	if cpu.X86.HasAVX512F && cpu.X86.HasBMI2 {
 		ks = append(ks, &kernel{
-			name: "avx512", mr: 12, nr: 32, rowStep: 4,
+			name: "avx512", mr: 12, nr: 32, rowStep: 4, rowBlocks: true,
 			aRows:    aPath{packRowsAVX512, []microFunc{kernAVX512r4, kernAVX512r8, kernAVX512r12}},
 			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
 			packCopy: packCopyAVX512, packTrans: packTransAVX512,
+			peak: peakAVX512, peakFlops: 16 * 16 * 2,
 		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		micros := []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}
 		ks = append(ks, &kernel{
-			name: "avx2", mr: 6, nr: 16, rowStep: 2,
-			aRows:    aPath{packTransGo, micros},
-			aCols:    aPath{packCopyGo, micros},
-			packCopy: packCopyGo, packTrans: packTransGo,
+			name: "avx2", mr: 6, nr: 16, rowStep: 2, rowBlocks: true,
+			aRows:    aPath{packRowsAVX2, []microFunc{kernAVX2r2, kernAVX2r4, kernAVX2r6}},
+			aCols:    aPath{packCopyAVX2, []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}},
+			packCopy: packCopyAVX2, packTrans: packTransAVX2,
+			peak: peakAVX2, peakFlops: 12 * 8 * 2,
 		})
 	}
 	return ks
@@ -124,4 +143,43 @@ func rowPointers(src []float32, off, ld, kc, w int) (rows [32]unsafe.Pointer) {
 		}
 	}
 	return rows
+}
+
+func packCopyAVX2(dst, src []float32, off, ld, kc, w, width int) {
+	if kc == 0 {
+		return
+	}
+	if width > 16 {
+		panic("gemm: packCopyAVX2 panel wider than 16")
+	}
+	_ = dst[kc*width-1]
+	_ = src[off+(kc-1)*ld+w-1]
+	packCopy256(unsafe.SliceData(dst), &src[off], ld, kc, w, width)
+}
+
+func packTransAVX2(dst, src []float32, off, ld, kc, w, width int) {
+	if kc == 0 {
+		return
+	}
+	if kc > len(zeroRow) || (width != 8 && width != 16) {
+		packTransGo(dst, src, off, ld, kc, w, width)
+		return
+	}
+	_ = dst[kc*width-1]
+	rows := rowPointers(src, off, ld, kc, w)
+	packTrans256(unsafe.SliceData(dst), &rows[0], kc, width)
+}
+
+// packRowsAVX2 packs into the row-block layout of the kernAVX2r* kernels, as
+// packRowsAVX512 does for its own.
+func packRowsAVX2(dst, src []float32, off, ld, kc, w, width int) {
+	if kc == 0 {
+		return
+	}
+	if kc > len(zeroRow) {
+		panic("gemm: k block longer than zeroRow")
+	}
+	_ = dst[(kc+15)/16*16*width-1]
+	rows := rowPointers(src, off, ld, kc, w)
+	packRows256(unsafe.SliceData(dst), &rows[0], kc, width)
 }

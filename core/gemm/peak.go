@@ -6,15 +6,16 @@ import (
 	"time"
 )
 
-// PeakGFLOPS measures the machine's float32 multiply-add limit: threads goroutines
-// (each locked to an OS thread; threads ≤ 0 means runtime.NumCPU()) run a loop of
-// independent fused multiply-adds on the widest vectors the CPU has, for about d.
-// Each lane of each FMA counts as 2 flops. Benchmarks report GEMM speed against it.
+// PeakGFLOPS measures the float32 multiply-add limit of the active code path: threads
+// goroutines (each locked to an OS thread; threads ≤ 0 means runtime.NumCPU()) run a
+// loop of independent fused multiply-adds on the path's vectors (the generic path: the
+// widest the CPU has) for about d. Each lane of each FMA counts as 2 flops. Benchmarks
+// report GEMM speed against it, so a forced narrower path is judged by its own limit.
 func PeakGFLOPS(threads int, d time.Duration) float64 {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	loop, flopsPerIter := peakLoop()
+	loop, flopsPerIter := peakLoop(active.Load())
 	const iters = 1 << 14 // one call is tens of microseconds: fine-grained enough to stop near d
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -42,6 +43,17 @@ func PeakGFLOPS(threads int, d time.Duration) float64 {
 		total += float64(c) * iters * flopsPerIter
 	}
 	return total / wall / 1e9
+}
+
+// peakLoop is k's FMA loop, or the widest path's for the generic one.
+func peakLoop(k *kernel) (loop func(n int), flopsPerIter float64) {
+	if k.peak == nil {
+		k = available[0]
+	}
+	if k.peak == nil {
+		return peakGo, 8 * 2
+	}
+	return k.peak, k.peakFlops
 }
 
 // peakGo is the portable stand-in: 8 independent scalar multiply-add chains.

@@ -59,6 +59,9 @@ func TestSW2ShiftedGaussians1D(t *testing.T) {
 // the direction average of (θ·m)² = |m|²cos²φ has sd |m|²/√8 per direction, and each
 // projected mean difference has sd sqrt(2/n); both are propagated to SW2 below.
 func TestSW2ShiftedGaussians2D(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(4, 4))
 	const n, P = 20000, 2000
 	got := SW2(normals(r, n, 0, 0), normals(r, n, 0.6, 0.8), 2, P, r) // |m| = 1
@@ -72,6 +75,9 @@ func TestSW2ShiftedGaussians2D(t *testing.T) {
 }
 
 func TestSW2SymmetricDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(5, 5))
 	x, y := normals(r, 500, 0, 0), normals(r, 700, 1, 0)
 	a := SW2(x, y, 2, 100, rand.New(rand.NewPCG(1, 2)))
@@ -150,6 +156,9 @@ func TestMMD2TinyCases(t *testing.T) {
 }
 
 func TestMedianRadixSelectMatchesSort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(6, 6))
 	for trial := 0; trial < 40; trial++ {
 		n, m := 1+r.IntN(60), 1+r.IntN(60)
@@ -208,6 +217,9 @@ func TestQuickselect(t *testing.T) {
 // sit about (2/n)(1 − E k) ≈ (2/300)(1 − 1/1.72) ≈ 2.8e−3 above 0 — for 2-D standard
 // normals |x−y|² ~ Exp(mean 4) and γ = 1/(4·2 ln 2) — about 7 of those standard errors.)
 func TestMMD2NullUnbiased(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(8, 8))
 	const R, n = 30, 300
 	vals := make([]float64, R)
@@ -227,6 +239,9 @@ func TestMMD2NullUnbiased(t *testing.T) {
 }
 
 func TestMMD2Symmetric(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	r := rand.New(rand.NewPCG(9, 9))
 	x, y := normals(r, 400, 0, 0), normals(r, 333, 0.5, 0)
 	a, b := MMD2(x, y, 2), MMD2(y, x, 2)

@@ -5,13 +5,8 @@ import "math"
 // Block kernels of the fused epilogues. Each works on a rows×cols block of a GEMM output
 // starting at c[0] with row stride ldc; b holds the bias entries of the block's columns and
 // d the matching block of stored activation derivatives (row stride ldd). The pure-Go
-// versions are the reference; kernels_amd64.go replaces them with AVX-512 kernels (one call
-// per block, not per row) that agree to a few float32 ulps.
-var (
-	biasSiLUBlock      = biasSiLUBlockGo
-	biasSiLUDerivBlock = biasSiLUDerivBlockGo
-	mulBlock           = mulBlockGo
-)
+// versions here are the reference; kernels.go picks assembly ones (one call per block, not
+// per row) that agree to a few float32 ulps when the active kernel path has them.
 
 // biasActBlock sets c = act(c + b) on the block.
 func biasActBlock(a activation, c []float32, ldc int, b []float32, rows, cols int) {

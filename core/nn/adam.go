@@ -60,8 +60,6 @@ type adamConsts struct {
 // the range is split never changes the result.
 const adamGrain = 1 << 16
 
-var adamUpdate = adamUpdateGo
-
 func adamUpdateGo(p, g, m, v []float32, k *adamConsts) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {

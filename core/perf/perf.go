@@ -27,27 +27,36 @@ type Result struct {
 	Threads int
 }
 
-// Run measures everything; each timed section runs for about budget.
+// Run measures everything on the active kernel path (gemm.Kernel), against that path's
+// FMA peak; each timed section runs for about budget.
 func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 	threads := runtime.GOMAXPROCS(0)
 	peak1 := gemm.PeakGFLOPS(1, budget)
 	peak := gemm.PeakGFLOPS(threads, budget)
 	out := []Result{
-		{Name: "fp32 FMA peak, 1 core (" + gemm.Kernel() + ")", Value: peak1, Unit: "GFLOP/s", Threads: 1},
+		{Name: "fp32 FMA peak, 1 core", Value: peak1, Unit: "GFLOP/s", Threads: 1},
 		{Name: fmt.Sprintf("fp32 FMA peak, %d cores", threads), Value: peak, Unit: "GFLOP/s", OfPeak: 1, Threads: threads},
 	}
-	add := func(name string, flops float64, extraUnit string, scale float64, f func()) error {
+	// addBytes times f; extraUnit/scale turn seconds per call into the Extra column, or
+	// with bytes > 0 Extra is the memory traffic rate, the limit of the thin layers.
+	addBytes := func(name string, flops, bytes float64, extraUnit string, scale float64, f func()) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		sec := timeIt(f, budget)
 		g := flops / sec / 1e9
 		r := Result{Name: name, Value: g, Unit: "GFLOP/s", OfPeak: g / peak, Threads: threads}
-		if extraUnit != "" {
+		switch {
+		case bytes > 0:
+			r.Extra = fmt.Sprintf("%.1f GB/s, %.3g µs", bytes/sec/1e9, sec*1e6)
+		case extraUnit != "":
 			r.Extra = fmt.Sprintf("%.3g %s", sec*scale, extraUnit)
 		}
 		out = append(out, r)
 		return nil
+	}
+	add := func(name string, flops float64, extraUnit string, scale float64, f func()) error {
+		return addBytes(name, flops, 0, extraUnit, scale, f)
 	}
 	for _, s := range []struct {
 		name    string
@@ -71,38 +80,51 @@ func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 		if s.tB {
 			ldb = s.k
 		}
-		if err := add(s.name, 2*float64(s.m*s.n*s.k), "", 0, func() {
+		// Thin products (k or n tiny) move more bytes than they compute: report GB/s.
+		bytes := 0.0
+		if min(s.k, s.n) <= 8 {
+			bytes = 4 * float64(s.m*s.k+s.k*s.n+s.m*s.n)
+		}
+		if err := addBytes(s.name, 2*float64(s.m*s.n*s.k), bytes, "", 0, func() {
 			gemm.Sgemm(s.tA, s.tB, s.m, s.n, s.k, a, lda, b, ldb, 0, c, s.n)
 		}); err != nil {
 			return nil, err
 		}
 	}
-	// One training iteration at the paper's size: forward + backward (3 GEMMs a layer) + Adam.
-	cfg := nn.Config{In: 6, Out: 2, Width: 512, Depth: 4}
-	m, err := nn.New(cfg, rng.New(1, "bench"))
-	if err != nil {
-		return nil, err
-	}
-	rows := 512
-	x, tgt := fill(rows*cfg.In), fill(rows*cfg.Out)
-	grad := make([]float32, m.NumParams())
-	opt := &nn.Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
-	var ws nn.Workspace
-	if err := add("training iteration (width 512, depth 4, batch 512)", 3*ForwardFlops(cfg, rows), "ms/iter", 1e3, func() {
-		m.LossGrad(&ws, x, tgt, rows, grad)
-		opt.Step(m.Params(), grad)
-	}); err != nil {
-		return nil, err
-	}
-	// The composed score of a sampling step: 20 000 points × 3 sources in one pass.
-	f := dsm.ConditionalField(m, 2, 3)
-	n := 20000
-	xs := make([]float64, 2*n)
-	sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
-	if err := add("composed-score forward (20 000 points × 3 sources)", ForwardFlops(cfg, 3*n), "ms/pass", 1e3, func() {
-		f.Scores(0.5, xs, sc)
-	}); err != nil {
-		return nil, err
+	// A training iteration (forward + backward, 3 GEMMs a layer, + Adam) and the composed
+	// score of a sampling step (20 000 points × 3 sources in one pass), at the paper's
+	// network and at the default profile's.
+	for _, net := range []struct {
+		name string
+		cfg  nn.Config
+	}{
+		{"width 512, depth 4", nn.Config{In: 6, Out: 2, Width: 512, Depth: 4}},
+		{"width 64, depth 3", nn.Config{In: 6, Out: 2, Width: 64, Depth: 3}},
+	} {
+		m, err := nn.New(net.cfg, rng.New(1, "bench"))
+		if err != nil {
+			return nil, err
+		}
+		rows := 512
+		x, tgt := fill(rows*net.cfg.In), fill(rows*net.cfg.Out)
+		grad := make([]float32, m.NumParams())
+		opt := &nn.Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+		var ws nn.Workspace
+		if err := add("training iteration ("+net.name+", batch 512)", 3*ForwardFlops(net.cfg, rows), "ms/iter", 1e3, func() {
+			m.LossGrad(&ws, x, tgt, rows, grad)
+			opt.Step(m.Params(), grad)
+		}); err != nil {
+			return nil, err
+		}
+		f := dsm.ConditionalField(m, 2, 3)
+		n := 20000
+		xs := make([]float64, 2*n)
+		sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
+		if err := add("composed-score forward ("+net.name+", 20 000 × 3 rows)", ForwardFlops(net.cfg, 3*n), "ms/pass", 1e3, func() {
+			f.Scores(0.5, xs, sc)
+		}); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -71,19 +71,14 @@ func FKC(f score.Field, w []float64, n int, cfg FKCConfig, r *rand.Rand) ([]floa
 
 	f.Scores(grid[0], x, scores)
 	for i := 0; i < steps; i++ {
-		step(x, scores, w, diffusion.Beta(grid[i]), dt, r, true)
+		step(x, scores, w, diffusion.Beta(grid[i]), dt, r.NormFloat64)
 		f.Scores(grid[i+1], x, scores)
 		if K == 1 {
 			stats.MeanESS[i] = 1
 			continue
 		}
-		beta := diffusion.Beta(grid[i+1])
-		for p := 0; p < P; p++ {
-			g := LogWeightIncrement(w, scores, p, d, beta)
-			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return nil, FKCStats{}, fmt.Errorf("fkc: step %d (s = %.4g): the log-weight increment of particle %d is %v; the score field returned non-finite or overflowing scores", i, grid[i+1], p, g)
-			}
-			logw[p] += math.Max(-cfg.GClip, math.Min(cfg.GClip, g)) * dt
+		if p, g := addLogWeights(logw, w, scores, d, diffusion.Beta(grid[i+1]), cfg.GClip, dt); p >= 0 {
+			return nil, FKCStats{}, fmt.Errorf("fkc: step %d (s = %.4g): the log-weight increment of particle %d is %v; the score field returned non-finite or overflowing scores", i, grid[i+1], p, g)
 		}
 		// Each swarm's weights are computed once, for the ESS diagnostic and for resampling.
 		last := i == steps-1
@@ -158,6 +153,20 @@ func LogWeightIncrement(w []float64, scores [][]float64, i, d int, beta float64)
 		comp += c * c
 	}
 	return (1-sumW)*float64(d)*beta/2 + 0.5*beta*(comp-each)
+}
+
+// addLogWeights adds clip(g, ±gClip)·dt to every particle's log-weight, g from
+// LogWeightIncrement at β. It returns the first particle whose g is not finite (and g),
+// or −1.
+func addLogWeights(logw, w []float64, scores [][]float64, d int, beta, gClip, dt float64) (int, float64) {
+	for p := range logw {
+		g := LogWeightIncrement(w, scores, p, d, beta)
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return p, g
+		}
+		logw[p] += math.Max(-gClip, math.Min(gClip, g)) * dt
+	}
+	return -1, 0
 }
 
 func sum(v []float64) float64 {

@@ -39,20 +39,25 @@ func naive(f score.Field, w []float64, n, steps int, r *rand.Rand, sde bool) []f
 	scores := newScores(f.Sources(), n*d)
 	grid := diffusion.Grid(steps)
 	dt := 1 / float64(steps)
+	var noise func() float64
+	if sde {
+		noise = r.NormFloat64
+	}
 	for i := 0; i < steps; i++ {
 		f.Scores(grid[i], x, scores)
-		step(x, scores, w, diffusion.Beta(grid[i]), dt, r, sde)
+		step(x, scores, w, diffusion.Beta(grid[i]), dt, noise)
 	}
 	return x
 }
 
-// step advances every coordinate of x by one Euler–Maruyama (sde) or Euler (ODE) step.
+// step advances every coordinate of x by one Euler–Maruyama step, with noise drawing the
+// standard normals in coordinate order, or one Euler step of the ODE when noise is nil.
 // FKC calls it too, so FKC with K = 1 performs exactly the naive SDE's arithmetic and
 // draws the same normals in the same order.
-func step(x []float64, scores [][]float64, w []float64, beta, dt float64, r *rand.Rand, sde bool) {
-	noise := math.Sqrt(beta * dt)
+func step(x []float64, scores [][]float64, w []float64, beta, dt float64, noise func() float64) {
+	scale := math.Sqrt(beta * dt)
 	c := beta // weight of the score in the drift: β (SDE) or β/2 (ODE)
-	if !sde {
+	if noise == nil {
 		c = beta / 2
 	}
 	for j := range x {
@@ -61,8 +66,8 @@ func step(x []float64, scores [][]float64, w []float64, beta, dt float64, r *ran
 			s += wa * scores[a][j]
 		}
 		x[j] += (0.5*beta*x[j] + c*s) * dt
-		if sde {
-			x[j] += noise * r.NormFloat64()
+		if noise != nil {
+			x[j] += scale * noise()
 		}
 	}
 }

@@ -28,6 +28,9 @@ func gmmIDField(t *testing.T) score.Analytic {
 // K = 1: resampling one particle is the identity and draws nothing, so FKC must return
 // the naive SDE's samples bit for bit from the same stream (non-linear GMM scores here).
 func TestFKCWithOneParticleIsNaiveSDE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	f := gmmIDField(t)
 	for _, clip := range []float64{math.Inf(1), 15} {
 		naive := NaiveSDE(f, baseW, 300, 60, rand.New(rand.NewPCG(42, 1)))
@@ -48,6 +51,9 @@ func TestFKCWithOneParticleIsNaiveSDE(t *testing.T) {
 // exactly for the discrete grid (helpers_test.go). A sample variance of n Gaussian
 // values has SE v·sqrt(2/n); the off-diagonal has SE sqrt(v₁v₂/n).
 func TestNaiveSDEMatchesDiscreteVariance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	gs := gaussSetting(t, 20)
 	const n, steps = 20000, 100
 	x := NaiveSDE(analytic(gs), baseW, n, steps, rand.New(rand.NewPCG(3, 1)))

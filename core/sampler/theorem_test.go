@@ -19,6 +19,9 @@ import (
 // that value against the theorem's limit: they differ only by the O(Δ) Euler error and
 // the start at s = 1e−5 instead of 0 (α² ≈ 4e−5), a few 1e−4 here.
 func TestTheorem2NaiveODE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	const n, steps = 20000, 200
 	for _, c := range []struct {
 		id     string
@@ -211,6 +214,9 @@ func TestLogWeightIncrementFokkerPlanck(t *testing.T) {
 // standard error; the decrease must exceed 4 SE of the difference of the replicate means.
 // (With only 4 replicates the spread itself is too uncertain for a stable 4-SE check.)
 func TestFKCReducesSW2OnNonFactorized(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	gs := gaussSetting(t, 20)
 	target, err := dist.ComposeGaussians(gs, baseW)
 	if err != nil {

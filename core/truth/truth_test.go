@@ -186,6 +186,9 @@ func TestProductGMMEqualStdsMatchesSpecFormula(t *testing.T) {
 // Three mixtures with different stds: the product's density equals Π g_i(x)/Z with Z
 // obtained independently by quadrature, and it integrates to 1.
 func TestProductGMMThreeStds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	gs := []*dist.GMM{
 		mustGMM(t, [][]float64{{0, 0}, {2, 1}}, []float64{0.4, 0.6}, 1.0),
 		mustGMM(t, [][]float64{{1, -1}, {-1, 1}, {0, 2}}, []float64{0.5, 0, 0.5}, 1.5),
@@ -239,6 +242,9 @@ func TestProductGMMErrors(t *testing.T) {
 }
 
 func TestRejectionGMMID(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	a1, a2, p0 := gmmID(t)
 	want := gridMoments(t, baseComposition(a1, a2, p0), [2]float64{-9, -8.5}, [2]float64{9, 8.5}, 0.02)
 	const n = 20000
@@ -265,6 +271,9 @@ func TestRejectionGMMID(t *testing.T) {
 }
 
 func TestRejectionErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	a1, a2, p0 := gmmID(t)
 	r := rand.New(rand.NewPCG(1, 1))
 	means := [][]float64{{-3, 2.5}, {0, 2.5}, {3, 2.5}, {-3, -2.5}, {0, -2.5}, {3, -2.5}}
@@ -300,6 +309,9 @@ func TestRejectionErrors(t *testing.T) {
 // mean's variance is about Var/n (resampling) + Var/ESS (the weighted estimate), so the
 // tolerance uses nEff = 1/(1/n + 1/ESS).
 func TestImportanceMatchesQuadrature(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test: minutes under emulation (-short); runs natively")
+	}
 	type setting struct {
 		name       string
 		a1, a2, p0 *dist.GMM

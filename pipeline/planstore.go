@@ -1,0 +1,55 @@
+package pipeline
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/compdiff/compdiff/data"
+)
+
+// describe writes n's manifest with status pending (params, input keys, label), so any
+// process that sees the store can run n from its key alone.
+func (r *Runner) describe(n *Node) error {
+	m := &data.Manifest{Key: n.Key, Stage: n.Stage, Version: n.Version, Params: n.Params, Inputs: n.InputKeys(),
+		Info: map[string]string{"label": n.Label}}
+	return r.Store.Describe(m)
+}
+
+// Pending returns the nodes of the stage kinds from first through last (in StageOrder) that
+// are not done, in plan order (every node after its inputs). Nodes of a stage kind named in
+// -force count as pending until this runner has recomputed them.
+func (r *Runner) Pending(first, last string) []*Node {
+	lo, hi := slices.Index(StageOrder, first), slices.Index(StageOrder, last)
+	var out []*Node
+	for _, n := range r.Plan.Nodes {
+		i := slices.Index(StageOrder, n.Stage)
+		if i < lo || i > hi {
+			continue
+		}
+		if r.isForced(n) {
+			out = append(out, n)
+		} else if ok, _ := r.Done(n); !ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (r *Runner) isForced(n *Node) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.Force[n.Stage] && !r.forced[n.Key]
+}
+
+// PlanOnStore writes the manifest of every pending node through stage kind last, so that
+// any machine that sees the store can run any of them (`-key KEY node`), in any order that
+// respects the inputs. It returns how many nodes it described.
+func (r *Runner) PlanOnStore(last string) (int, error) {
+	nodes := r.Pending(StageOrder[0], last)
+	for _, n := range nodes {
+		if err := r.describe(n); err != nil {
+			return 0, fmt.Errorf("plan on the store %s: %w", r.Store.Dir, err)
+		}
+	}
+	return len(nodes), nil
+}

@@ -1,0 +1,182 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// The statistics shared by every claim's rule.
+//
+// Every comparison is a one-sample t-test on per-run values d_r: a paired difference between
+// two cells of the same run (every K of one run shares the training pool, the model and the
+// ground-truth sample, so the run's own level cancels), or a cell's own values against a
+// threshold. A comparison claims that the mean of d lies above (or below) a bound and yields
+// two one-sided hypotheses:
+//
+//	yes: H0 "μ on the wrong side of YesBound"  — rejected, the claimed side is established;
+//	no:  H0 "μ on the claimed side of NoBound" — rejected, the opposite is established.
+//
+// For an effect ("FKC improves") both bounds are 0. For an absence ("brings no gain") the yes
+// bound is the stated margin δ and the no bound 0: that is the equivalence (TOST) half on the
+// side the claim denies, so an absence holds only when the data show the effect is smaller
+// than δ, never because a test failed to reject. All hypotheses of one claim form one family,
+// tested with Holm's step-down procedure at the claim's α, which keeps the probability of any
+// false rejection in the family at most α.
+
+// comparison is one pre-specified test of a claim.
+type comparison struct {
+	Desc     string
+	D        []float64 // per-run values
+	Above    bool      // the claim: μ > YesBound (else μ < YesBound)
+	YesBound float64
+	NoBound  float64
+	Missing  string // why the comparison could not be made ("" if it could)
+
+	yes, no hyp
+}
+
+type hyp struct {
+	P        float64
+	Rejected bool
+}
+
+// tStat returns the mean, standard error and degrees of freedom of d.
+func tStat(d []float64) (mean, se float64, df int) {
+	n := len(d)
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	if n == 1 {
+		return d[0], math.NaN(), 0
+	}
+	m, sd := stat.MeanStdDev(d, nil)
+	return m, sd / math.Sqrt(float64(n)), n - 1
+}
+
+// pAbove is the one-sided p-value of H0 "μ ≤ b" against "μ > b".
+func pAbove(d []float64, b float64) float64 {
+	m, se, df := tStat(d)
+	switch {
+	case df < 1 || math.IsNaN(m):
+		return 1
+	case se == 0:
+		if m > b {
+			return 0
+		}
+		return 1
+	}
+	return 1 - distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.CDF((m-b)/se)
+}
+
+// pBelow is the one-sided p-value of H0 "μ ≥ b" against "μ < b".
+func pBelow(d []float64, b float64) float64 {
+	neg := make([]float64, len(d))
+	for i, v := range d {
+		neg[i] = -v
+	}
+	return pAbove(neg, -b)
+}
+
+func (c *comparison) prepare() {
+	c.yes, c.no = hyp{P: 1}, hyp{P: 1}
+	if c.Missing != "" || len(c.D) < 2 {
+		return
+	}
+	if c.Above {
+		c.yes.P, c.no.P = pAbove(c.D, c.YesBound), pBelow(c.D, c.NoBound)
+	} else {
+		c.yes.P, c.no.P = pBelow(c.D, c.YesBound), pAbove(c.D, c.NoBound)
+	}
+}
+
+// outcome is the comparison's three-valued result after the family's Holm step.
+func (c *comparison) outcome() tri {
+	switch {
+	case c.Missing != "" || len(c.D) < 2:
+		return unknown
+	case c.yes.Rejected:
+		return yes
+	case c.no.Rejected:
+		return no
+	}
+	return unknown
+}
+
+func (c *comparison) String() string {
+	if c.Missing != "" {
+		return fmt.Sprintf("%s: not decidable (%s)", c.Desc, c.Missing)
+	}
+	m, se, _ := tStat(c.D)
+	side := "<"
+	if c.Above {
+		side = ">"
+	}
+	claim := fmt.Sprintf("claim mean %s %.3g", side, c.YesBound)
+	if c.NoBound != c.YesBound {
+		claim += fmt.Sprintf(", opposite if %s %.3g", map[bool]string{true: "<", false: ">"}[c.Above], c.NoBound)
+	}
+	return fmt.Sprintf("%s: n=%d, mean %+.4g ± %.2g (SE); %s; p(claimed)=%.3g, p(opposite)=%.3g → %s",
+		c.Desc, len(c.D), m, se, claim, c.yes.P, c.no.P, c.outcome())
+}
+
+// holm marks the rejected hypotheses of a family at level alpha (Holm's step-down: sort the
+// p-values, reject while p_(i) ≤ α/(m−i), stop at the first that is not).
+func holm(hs []*hyp, alpha float64) {
+	idx := make([]int, len(hs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return hs[idx[a]].P < hs[idx[b]].P })
+	m := len(hs)
+	for rank, i := range idx {
+		if hs[i].P > alpha/float64(m-rank) {
+			return
+		}
+		hs[i].Rejected = true
+	}
+}
+
+// testFamily runs Holm over every hypothesis of the comparisons.
+func testFamily(cs []*comparison, alpha float64) {
+	var hs []*hyp
+	for _, c := range cs {
+		c.prepare()
+		if c.Missing == "" && len(c.D) >= 2 {
+			hs = append(hs, &c.yes, &c.no)
+		}
+	}
+	holm(hs, alpha)
+}
+
+// Alpha is the family-wise error rate of every claim (per look, see Spending).
+const Alpha = 0.05
+
+// Spending is the α-spending function of -decide's group-sequential design: Lan–DeMets with
+// Pocock-type spending, A(t) = α·ln(1 + (e − 1)·t) at information fraction t = runs/MaxRuns.
+// Pocock-type spending gives early looks a real share of α, which suits a design whose
+// purpose is to stop adding runs as soon as a claim is decided.
+func Spending(alpha, t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	return alpha * math.Log(1+(math.E-1)*math.Min(t, 1))
+}
+
+// lookAlpha is the α of the last look: A(t_j) − A(t_{j−1}). Testing each look at its own
+// increment bounds the chance of any false rejection over all looks by A(t_last) ≤ α (a
+// union bound: valid whatever the correlation between looks, slightly conservative).
+func lookAlpha(looks []int, maxRuns int) float64 {
+	if maxRuns <= 0 || len(looks) == 0 {
+		return Alpha
+	}
+	t := func(n int) float64 { return float64(n) / float64(maxRuns) }
+	prev := 0.0
+	if len(looks) > 1 {
+		prev = Spending(Alpha, t(looks[len(looks)-2]))
+	}
+	return Spending(Alpha, t(looks[len(looks)-1])) - prev
+}
