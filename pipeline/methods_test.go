@@ -21,6 +21,7 @@ func TestMethodsBadInput(t *testing.T) {
       - {name: "0", weight: -1, mean: [0, 0], var: [10, 10]}
 `, `"superdiff-xor"`},
 		{"coind N outside ns", "profiles:\n  smoke: {coind_ns: [1000]}\n", "not in ns"},
+		{"methods N outside ns", "profiles:\n  smoke: {methods_ns: [5]}\n", "not in ns"},
 		{"negative λ", "profiles:\n  smoke: {coind_lambdas: [-1]}\n", "penalty weight"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -33,7 +34,8 @@ func TestMethodsBadInput(t *testing.T) {
 	}
 }
 
-// The method axis: every extra sampler of the profile runs once per score model and run
+// The method axis: every extra sampler of the profile runs once per run on the exact scores
+// and on the first model kind at each N
 // (a setting's own list replaces the profile's), and CoInD models appear only for
 // compositions p_a·p_b/p_0 and the pool sizes of coind_ns.
 func TestPlanMethodAxis(t *testing.T) {
@@ -76,8 +78,9 @@ func TestPlanMethodAxis(t *testing.T) {
 				coind++
 			}
 		}
-		// Columns: analytic plus every learned kind at every N.
-		cols := prof.Runs * (1 + len(prof.ModelKinds)*len(prof.Ns))
+		// Columns: the exact scores and the first model kind at every N (smoke sets no
+		// methods_ns).
+		cols := prof.Runs * (1 + len(prof.Ns))
 		want := prof.Methods
 		if id == "gauss-own" {
 			want = []string{stages.MethodSuperAnd}

@@ -233,7 +233,9 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 				for _, k := range prof.Ks {
 					result(col, k, kind, models, nil)
 				}
-				methodCells(kind, nl, models, nil)
+				if kind == prof.ModelKinds[0] && (len(prof.MethodsNs) == 0 || slices.Contains(prof.MethodsNs, n)) {
+					methodCells(kind, nl, models, nil)
+				}
 				if run == 0 {
 					rs.Loss = append(rs.Loss, p.lossRefs(s, col, models, use)...)
 					rs.Learned = append(rs.Learned, p.learnedSources(s, col, seed, models, use)...)

@@ -82,6 +82,9 @@ type Profile struct {
 	// Methods are samplers run besides FKC (which covers every K) on every score model:
 	// ode, superdiff-and, superdiff-or. A setting may override the list.
 	Methods []string `yaml:"methods"`
+	// MethodsNs limits the extra samplers on learned scores to these pool sizes (empty: all
+	// of ns); they run on the exact scores and on the first of model_kinds.
+	MethodsNs []int `yaml:"methods_ns"`
 	// CoInD models: one per penalty weight λ, trained on the pools of CoInDNs.
 	CoInDLambdas []float64 `yaml:"coind_lambdas"`
 	CoInDNs      []int     `yaml:"coind_ns"`
@@ -133,6 +136,11 @@ func (p *Profile) Validate() error {
 	}
 	if err := checkMethods(p.Methods); err != nil {
 		return bad("methods", "%v", err)
+	}
+	for _, n := range p.MethodsNs {
+		if !slices.Contains(p.Ns, n) {
+			return bad("methods_ns", "contains N = %d, which is not in ns %v; the samplers run on the study's models", n, p.Ns)
+		}
 	}
 	for _, l := range p.CoInDLambdas {
 		if !(l >= 0) || math.IsInf(l, 0) {
