@@ -115,6 +115,12 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 		st.Commit = env.Run.Commit
 		st.Stages = env.Run.Stages
 	}
+	for _, rs := range p.Settings {
+		if len(rs.Methods) > 0 || len(rs.Coverage) > 0 {
+			st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: methods.csv; figures: figures/<setting>-pareto, figures/coverage).")
+			break
+		}
+	}
 	for i := range p.Settings {
 		rs := &p.Settings[i]
 		s, results, err := assembleSetting(env, rs, p.Protocol)
