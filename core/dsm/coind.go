@@ -73,7 +73,10 @@ func (c CoInD) checkCond(k Cond, nullOK bool) error {
 			continue
 		}
 		if v < 0 || v >= c.Values[i] {
-			return fmt.Errorf("condition %v: attribute %d must be in [0, %d)%s", k, i+1, c.Values[i], map[bool]string{true: " or Null", false: " (pools are drawn from joint conditions)"}[nullOK])
+			if nullOK {
+				return fmt.Errorf("condition %v: attribute %d must be in [0, %d) or Null", k, i+1, c.Values[i])
+			}
+			return fmt.Errorf("condition %v: attribute %d must be in [0, %d) (pools are drawn from joint conditions, never ∅)", k, i+1, c.Values[i])
 		}
 	}
 	return nil

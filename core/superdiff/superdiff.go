@@ -118,6 +118,7 @@ func Sample(f score.Field, n int, cfg Config, r *rand.Rand) ([]float64, Stats, e
 	for it := 0; it < steps; it++ {
 		f.Scores(grid[it], x, all)
 		beta := diffusion.Beta(grid[it])
+		noise := math.Sqrt(beta * dt)
 		for i := 0; i < n; i++ {
 			xr := x[i*d : (i+1)*d]
 			for m, a := range models {
@@ -127,7 +128,6 @@ func Sample(f score.Field, n int, cfg Config, r *rand.Rand) ([]float64, Stats, e
 				xi[j] = r.NormFloat64()
 			}
 			// κ-free part of the step: the forward drift's reversal and the noise.
-			noise := math.Sqrt(beta * dt)
 			for j := range dx {
 				dx[j] = 0.5*beta*xr[j]*dt + noise*xi[j]
 			}
