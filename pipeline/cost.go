@@ -83,8 +83,11 @@ func sampleRows(p *stages.SampleParams) float64 {
 // one-hot source label.
 func netConfig(p *stages.TrainParams) nn.Config {
 	in := p.Dim + 1
-	if p.Kind == stages.ScoresConditional {
+	switch p.Kind {
+	case stages.ScoresConditional:
 		in += p.Sources
+	case stages.ScoresCoInD: // two binary attributes, one-hot each
+		in += 4
 	}
 	return nn.Config{In: in, Out: p.Dim, Width: p.Width, Depth: p.Depth}
 }
