@@ -1,5 +1,5 @@
 // Package data holds the pipeline's artifacts: tables of named columns stored as Arrow IPC
-// files, and the content-addressed store they live in.
+// files (zstd-compressed in the store), and the content-addressed store they live in.
 package data
 
 // Column is one named column; exactly one of the slices is non-nil.

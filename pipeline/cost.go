@@ -15,8 +15,10 @@ import (
 // Rates of the cost model, per core. The two network rates are the bench figures of the
 // README's Performance table (AMD EPYC with AVX-512, width-512 networks: training 162.5
 // and composed-score forward 194.2 GFLOP/s on 2 cores); smaller networks run at a lower
-// share of the peak, so their estimates are optimistic. The per-value costs of the other
-// kinds are calibrated on the default profile's measured stage times (README).
+// share of the peak, so their estimates are optimistic (sampling at width 64: 1.7×, see
+// README). sortSec is the measured SW2 sort; kernelSec reproduces the default profile's
+// measured metrics stage (0.075 core-hours modelled, 0.072 measured); drawSec and
+// analyticScoreSec are rough estimates for kinds that are < 0.1% of the paper's cost.
 const (
 	trainFlopsPerCoreSec   = 162.5e9 / 2
 	forwardFlopsPerCoreSec = 194.2e9 / 2
@@ -81,8 +83,11 @@ func sampleRows(p *stages.SampleParams) float64 {
 // one-hot source label.
 func netConfig(p *stages.TrainParams) nn.Config {
 	in := p.Dim + 1
-	if p.Kind == stages.ScoresConditional {
+	switch p.Kind {
+	case stages.ScoresConditional:
 		in += p.Sources
+	case stages.ScoresCoInD: // two binary attributes, one-hot each
+		in += 4
 	}
 	return nn.Config{In: in, Out: p.Dim, Width: p.Width, Depth: p.Depth}
 }

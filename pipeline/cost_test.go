@@ -36,7 +36,7 @@ func TestCostModelCounts(t *testing.T) {
 		if err := json.Unmarshal(n.Params, &sp); err != nil {
 			t.Fatal(err)
 		}
-		if sp.Method == stages.MethodFKC && sp.Scores != stages.ScoresAnalytic {
+		if sp.Method == stages.MethodFKC && sp.Scores != stages.ScoresAnalytic && sp.Scores != stages.ScoresCoInD {
 			rows += sampleRows(&sp)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -141,9 +142,18 @@ func TestSelectiveReruns(t *testing.T) {
 		}
 	}
 	// The shared experts of a1 and a2 were not retrained: per run and N only the conditional
-	// network and the expert of the changed base source.
-	if st, want := stagesOf(s, ran), 2*prof(t).Runs*len(prof(t).Ns); st["train"] != want {
-		t.Errorf("retrained %d models; want the conditional ones and the P0 experts (%d)", st["train"], want)
+	// network, the expert of the changed base source and the CoInD networks (one per λ on
+	// the pools of coind_ns).
+	pr := prof(t)
+	want := 0
+	for _, n := range pr.Ns {
+		want += 2 * pr.Runs
+		if slices.Contains(pr.CoInDNs, n) {
+			want += len(pr.CoInDLambdas) * pr.Runs
+		}
+	}
+	if st := stagesOf(s, ran); st["train"] != want {
+		t.Errorf("retrained %d models; want the conditional ones, the P0 experts and the CoInD ones (%d)", st["train"], want)
 	}
 }
 

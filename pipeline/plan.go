@@ -3,9 +3,11 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
+	"github.com/compdiff/compdiff/core/dsm"
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
@@ -168,6 +170,18 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 			Oversample: oversample(s, prof), Safety: safety(s, prof), Seed: seed,
 		}, nil, s.ID, tag+" truth")
 		rs.Truths = append(rs.Truths, use(truth))
+		// method cells: samplers besides FKC, each at its one budget (K = 1).
+		methodCells := func(model, nLabel string, models map[string]*Node, sources []stages.SourceSpec) {
+			for _, m := range methodsOf(s, prof) {
+				smp := p.add("sample", stages.SampleParams{
+					Scores: model, Sources: sources, Dim: s.Dim, Weights: w, Method: m,
+					N: prof.Samples, K: 1, Steps: prof.Steps, Seed: seed,
+				}, models, s.ID, fmt.Sprintf("%s %s N=%s %s", tag, model, nLabel, m))
+				met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
+					map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
+				rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: m, Model: model, N: nLabel, K: 1, Run: run, Metrics: use(met)})
+			}
+		}
 		result := func(col cell.Column, k int, scores string, models map[string]*Node, sources []stages.SourceSpec) {
 			c := cell.Cell{Setting: s.ID, Column: col, Method: cell.FKC, K: k, Run: run}
 			smp := p.add("sample", stages.SampleParams{
@@ -186,18 +200,41 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 			for _, k := range prof.Ks {
 				result(cell.Exact(), k, stages.ScoresAnalytic, nil, s.Specs())
 			}
+			methodCells(stages.ScoresAnalytic, Analytical, nil, s.Specs())
 		}
 		for _, n := range prof.Ns {
+			nl := strconv.Itoa(n)
 			pools := make([]*Node, len(s.Sources))
 			for a, src := range s.Sources {
 				pools[a] = p.add("dataset", stages.DatasetParams{Source: src.Spec, N: n, Seed: seed},
 					nil, s.ID, fmt.Sprintf("%s pool %s N=%d", tag, src.Name, n))
 			}
+			if labels, err := stages.CoInDLabels(w); err == nil && slices.Contains(prof.CoInDNs, n) {
+				for _, lambda := range prof.CoInDLambdas {
+					models := p.addCoInD(s, n, seed, pools, tag, lambda, labels)
+					model := coindModel(lambda)
+					smp := p.add("sample", stages.SampleParams{
+						Scores: stages.ScoresCoInD, Dim: s.Dim, Weights: w, Method: stages.MethodFKC,
+						N: prof.Samples, K: 1, Steps: prof.Steps, GClip: clip, Seed: seed,
+					}, models, s.ID, fmt.Sprintf("%s %s N=%d", tag, model, n))
+					met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
+						map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
+					rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: stages.MethodFKC, Model: model, N: nl, K: 1, Run: run, Metrics: use(met)})
+				}
+			}
+			cov := stages.ReportCoverage{N: nl, Run: run, Truth: use(truth)}
+			for _, pool := range pools {
+				cov.Pools = append(cov.Pools, use(pool))
+			}
+			rs.Coverage = append(rs.Coverage, cov)
 			for _, kind := range prof.ModelKinds {
 				models := p.addModels(s, kind, n, seed, pools, tag)
 				col := cell.Learned(cell.Model(kind), n)
 				for _, k := range prof.Ks {
 					result(col, k, kind, models, nil)
+				}
+				if kind == prof.ModelKinds[0] && (len(prof.MethodsNs) == 0 || slices.Contains(prof.MethodsNs, n)) {
+					methodCells(kind, nl, models, nil)
 				}
 				if run == 0 {
 					rs.Loss = append(rs.Loss, p.lossRefs(s, col, models, use)...)
@@ -243,6 +280,32 @@ func (p *Plan) addModels(s *Setting, kind string, n int, seed uint64, pools []*N
 		out["model"+strconv.Itoa(a)] = m
 	}
 	return out
+}
+
+// methodsOf is the setting's list of extra samplers, or the profile's.
+func methodsOf(s *Setting, prof *Profile) []string {
+	if s.Methods != nil {
+		return s.Methods
+	}
+	return prof.Methods
+}
+
+// coindModel names a CoInD model column by its penalty weight.
+func coindModel(lambda float64) string {
+	return stages.ScoresCoInD + " λ=" + strconv.FormatFloat(lambda, 'g', -1, 64)
+}
+
+// addCoInD returns the input of a sample node over a CoInD network trained on all pools.
+func (p *Plan) addCoInD(s *Setting, n int, seed uint64, pools []*Node, tag string, lambda float64, labels []dsm.Cond) map[string]*Node {
+	tp := p.Profile.trainParams(stages.ScoresCoInD, s.Dim, seed)
+	tp.Sources = len(pools)
+	tp.Lambda = &lambda
+	tp.Labels = labels
+	in := map[string]*Node{}
+	for a, pool := range pools {
+		in["pool"+strconv.Itoa(a)] = pool
+	}
+	return map[string]*Node{"model": p.add("train", tp, in, s.ID, fmt.Sprintf("%s %s N=%d", tag, coindModel(lambda), n))}
 }
 
 func (p *Plan) lossRefs(s *Setting, col cell.Column, models map[string]*Node, use func(*Node) string) []stages.ReportLoss {

@@ -3,9 +3,12 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/compdiff/compdiff/stages"
 )
 
 // GClip is the FKC log-weight increment clip: a positive number, or none.
@@ -76,6 +79,27 @@ type Profile struct {
 	FigSamples int          `yaml:"figure_samples"`
 	ODESamples int          `yaml:"ode_samples"`
 	Train      TrainProfile `yaml:"train"`
+	// Methods are samplers run besides FKC (which covers every K) on every score model:
+	// ode, superdiff-and, superdiff-or. A setting may override the list.
+	Methods []string `yaml:"methods"`
+	// MethodsNs limits the extra samplers on learned scores to these pool sizes (empty: all
+	// of ns); they run on the exact scores and on the first of model_kinds.
+	MethodsNs []int `yaml:"methods_ns"`
+	// CoInD models: one per penalty weight λ, trained on the pools of CoInDNs.
+	CoInDLambdas []float64 `yaml:"coind_lambdas"`
+	CoInDNs      []int     `yaml:"coind_ns"`
+}
+
+// extraMethods are the samplers a profile or setting may list under methods.
+var extraMethods = []string{stages.MethodODE, stages.MethodSuperAnd, stages.MethodSuperOr}
+
+func checkMethods(ms []string) error {
+	for _, m := range ms {
+		if !slices.Contains(extraMethods, m) {
+			return fmt.Errorf("methods contains %q; choose from %v (fkc always runs, over ks)", m, extraMethods)
+		}
+	}
+	return nil
 }
 
 // Validate checks every field; errors name the profile, the field and the fix.
@@ -109,6 +133,29 @@ func (p *Profile) Validate() error {
 		return bad("ns", "is empty and analytic is false: nothing to compute")
 	case p.FigSamples < 1 || p.ODESamples < 2:
 		return bad("figure_samples/ode_samples", "must be ≥ 1 and ≥ 2")
+	}
+	if err := checkMethods(p.Methods); err != nil {
+		return bad("methods", "%v", err)
+	}
+	for _, n := range p.MethodsNs {
+		if !slices.Contains(p.Ns, n) {
+			return bad("methods_ns", "contains N = %d, which is not in ns %v; the samplers run on the study's models", n, p.Ns)
+		}
+	}
+	for _, l := range p.CoInDLambdas {
+		if !(l >= 0) || math.IsInf(l, 0) {
+			return bad("coind_lambdas", "contains λ = %v; every penalty weight must be finite and ≥ 0", l)
+		}
+	}
+	if len(p.CoInDLambdas) > 0 {
+		if len(p.CoInDNs) == 0 {
+			return bad("coind_ns", "is empty but coind_lambdas is not; list the pool sizes N to train CoInD models on")
+		}
+		for _, n := range p.CoInDNs {
+			if !slices.Contains(p.Ns, n) {
+				return bad("coind_ns", "contains N = %d, which is not in ns %v; CoInD models reuse the study's pools", n, p.Ns)
+			}
+		}
 	}
 	for _, k := range p.Ks {
 		if k < 1 {

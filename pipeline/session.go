@@ -72,7 +72,8 @@ type Session struct {
 	Runner *Runner
 	Size   PlanSize // the plan's estimated size, checked before it was built
 
-	dryRunDone bool
+	dryRunDone  bool
+	timeChecked bool // checkWorkTime ran before the first stage
 }
 
 // NewSession returns a session for cfg; nothing is read until a task needs it.
@@ -208,6 +209,12 @@ func (s *Session) RunStage(ctx context.Context, stage string, logf func(string, 
 			s.PrintCost(s.Runner.Pending(stage, last))
 		}
 		return nil
+	}
+	if !s.timeChecked {
+		s.timeChecked = true
+		if err := s.checkWorkTime(stage); err != nil {
+			return err
+		}
 	}
 	s.Runner.Logf = logf
 	return s.Runner.RunStage(ctx, stage)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bufio"
 	"fmt"
+	"github.com/compdiff/compdiff/stages"
 	"math"
 	"math/bits"
 	"os"
@@ -101,6 +102,22 @@ func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
 		}
 		perN := sat(S).add(trains).add(sat(2).mul(nk, kinds))
 		perRun = perRun.add(perN.mul(u(len(prof.Ns))))
+		// The samplers besides FKC (sample + metrics each) on the exact scores and the first
+		// model kind, and the CoInD models (train + sample + metrics per λ and N).
+		m := u(len(methodsOf(s, prof)))
+		if prof.Analytic {
+			perRun = perRun.add(sat(2).mul(m))
+		}
+		if kinds > 0 {
+			mn := u(len(prof.Ns))
+			if len(prof.MethodsNs) > 0 {
+				mn = u(len(prof.MethodsNs))
+			}
+			perRun = perRun.add(sat(2).mul(m, mn))
+		}
+		if _, err := stages.CoInDLabels(s.Weights()); err == nil {
+			perRun = perRun.add(sat(3).mul(u(len(prof.CoInDLambdas)), u(len(prof.CoInDNs))))
+		}
 		n := perRun.mul(u(prof.Runs))
 		// Run 0's learned-source figures, the true-source figures and the ODE check.
 		n = n.add(sat(S).mul(kinds, u(len(prof.Ns)))).add(sat(S))

@@ -46,6 +46,8 @@ type SettingDef struct {
 	Sources []SourceDef `yaml:"sources"`
 	Notes   []string    `yaml:"notes"`
 	Claim   string      `yaml:"claim"` // the paper's claim (SPEC §9) whose rule judges this setting
+	// Methods, when given, replaces the profile's extra samplers for this setting.
+	Methods []string `yaml:"methods"`
 }
 
 type specFile struct {
@@ -216,8 +218,11 @@ func buildSetting(d SettingDef) (*Setting, error) {
 	if !idPattern.MatchString(d.ID) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
-	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim}
+	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim, Methods: d.Methods}
 	if err := reports.CheckClaimName(d.Claim); err != nil {
+		return fail("%v", err)
+	}
+	if err := checkMethods(d.Methods); err != nil {
 		return fail("%v", err)
 	}
 	if s.Title == "" {

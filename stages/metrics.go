@@ -53,6 +53,10 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	if c, err := cell.FromMeta(st.Meta); err == nil {
 		meta = c.Meta()
 	}
+	// The sampler's network evaluations per sample travel with the metrics to the report.
+	if nfe, ok := st.Meta["nfe"]; ok {
+		meta["nfe"] = nfe
+	}
 	return one(&data.Table{Cols: []data.Column{
 		{Name: "metric", Str: []string{"sw2", "mmd2"}},
 		{Name: "value", F64: []float64{sw2, mmd2}},

@@ -59,6 +59,9 @@ type ReportSetting struct {
 	Learned     []ReportLearned `json:"learned,omitempty"`
 	TrueSources []string        `json:"true_sources"`
 	ODE         string          `json:"ode,omitempty"`
+	// Methods are the cells of samplers other than FKC and of CoInD models (see methods.go).
+	Methods  []ReportMethodCell `json:"methods,omitempty"`
+	Coverage []ReportCoverage   `json:"coverage,omitempty"`
 }
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
@@ -109,6 +112,18 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	if err := reports.Render(st, env.OutDir); err != nil {
 		return nil, err
 	}
+	methods := &reports.Methods{Profile: p.Profile}
+	for i := range p.Settings {
+		res, cov, err := assembleMethods(env, &p.Settings[i])
+		if err != nil {
+			return nil, fmt.Errorf("report: methods of %s: %w", p.Settings[i].ID, err)
+		}
+		methods.Results = append(methods.Results, res...)
+		methods.Coverage = append(methods.Coverage, cov...)
+	}
+	if err := reports.RenderMethods(methods, env.OutDir); err != nil {
+		return nil, fmt.Errorf("report: methods: %w", err)
+	}
 	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
 		return nil, err
 	}
@@ -135,6 +150,12 @@ func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 	if env.Run != nil {
 		st.Commit = env.Run.Commit
 		st.Stages = env.Run.Stages
+	}
+	for _, rs := range p.Settings {
+		if len(rs.Methods) > 0 || len(rs.Coverage) > 0 {
+			st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: methods.csv; figures: figures/<setting>-pareto, figures/coverage).")
+			break
+		}
 	}
 	for i := range p.Settings {
 		rs := &p.Settings[i]
@@ -284,4 +305,24 @@ func summarizeInfo(kind string, vals []string, proposals string) string {
 		s += fmt.Sprintf(" of %d proposals each", n)
 	}
 	return s
+}
+
+// ReportMethodCell locates the metrics of one cell of a sampler other than FKC over K, or
+// of a CoInD model (named with its λ), with its coordinates.
+type ReportMethodCell struct {
+	Method  string `json:"method"`
+	Model   string `json:"model"`
+	N       string `json:"n"`
+	K       int    `json:"k"`
+	Run     int    `json:"run"`
+	Metrics string `json:"metrics"`
+}
+
+// ReportCoverage locates the pools and ground truth of one (N, run) for the coverage
+// diagnostic (core/coverage).
+type ReportCoverage struct {
+	N     string   `json:"n"`
+	Run   int      `json:"run"`
+	Truth string   `json:"truth"`
+	Pools []string `json:"pools"`
 }

@@ -22,6 +22,10 @@ const (
 	MethodFKC = "fkc" // Feynman–Kac corrector; K = 1 is the naive reverse SDE
 	MethodSDE = "sde" // naive reverse SDE
 	MethodODE = "ode" // naive probability-flow ODE (Theorem 2)
+	// SuperDiff (seed 004) over the sources of positive weight: equal estimated densities
+	// (AND) or their mixture (OR).
+	MethodSuperAnd = "superdiff-and"
+	MethodSuperOr  = "superdiff-or"
 )
 
 // Score models a sample node may use.
@@ -59,10 +63,10 @@ func (p *SampleParams) field(env *Env) (score.Field, error) {
 			return nil, err
 		}
 		return score.Analytic{Dists: ds}, nil
-	case ScoresConditional, ScoresSeparate:
+	case ScoresConditional, ScoresSeparate, ScoresCoInD:
 		return learnedField(env, p.Scores, p.Dim, len(p.Weights))
 	}
-	return nil, fmt.Errorf("unknown score model %q (want analytic, conditional or separate)", p.Scores)
+	return nil, fmt.Errorf("unknown score model %q (want analytic, conditional, separate or coind)", p.Scores)
 }
 
 func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, error) {
@@ -74,7 +78,8 @@ func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, err
 	if err != nil {
 		return nil, err
 	}
-	f = &watched{Field: f, ctx: ctx, env: env, steps: p.Steps}
+	counted := score.Count(f)
+	f = &watched{Field: counted, ctx: ctx, env: env, steps: p.Steps}
 	r := rng.New(p.Seed, "sample/"+string(env.Key))
 	info := map[string]string{}
 	var x []float64
@@ -100,9 +105,15 @@ func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, err
 			}
 			info["mean_ess_frac"] = strconv.FormatFloat(m/float64(len(st.MeanESS)), 'g', 5, 64)
 		}
+	case MethodSuperAnd, MethodSuperOr:
+		if x, err = superpose(f, &p, r); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("unknown sampler %q (want fkc, sde or ode)", p.Method)
+		return nil, fmt.Errorf("unknown sampler %q (want fkc, sde, ode, superdiff-and or superdiff-or)", p.Method)
 	}
+	// Network evaluations per output sample: one per source per point of every field call.
+	info["nfe"] = strconv.FormatFloat(counted.PerSample(p.N), 'g', -1, 64)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

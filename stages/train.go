@@ -21,7 +21,7 @@ const TrainVersion = 1
 // pools given as inputs "pool0".."pool{S-1}": one conditional network over S sources, or
 // (S = 1) one separate expert.
 type TrainParams struct {
-	Kind      string  `json:"kind"` // conditional | separate
+	Kind      string  `json:"kind"` // conditional | separate | coind
 	Dim       int     `json:"dim"`
 	Sources   int     `json:"sources"`
 	Width     int     `json:"width"`
@@ -35,6 +35,9 @@ type TrainParams struct {
 	Eps       float64 `json:"eps"`
 	LossEvery int     `json:"loss_every"`
 	Seed      uint64  `json:"seed"`
+	// CoInD only: the penalty weight λ and the joint condition of every pool.
+	Lambda *float64   `json:"lambda,omitempty"`
+	Labels []dsm.Cond `json:"labels,omitempty"`
 }
 
 func init() { register(Def{Name: "train", Version: TrainVersion, Run: runTrain}) }
@@ -83,9 +86,16 @@ func runTrain(ctx context.Context, env *Env, raw json.RawMessage) (*Output, erro
 		err  error
 	)
 	if err := catchCancel(func() {
-		if p.Kind == ScoresConditional {
+		switch {
+		case p.Kind == ScoresConditional:
 			m, loss, err = dsm.TrainConditional(pools, p.Dim, p.config(), r, ctxProgress)
-		} else {
+		case p.Kind == ScoresCoInD:
+			if p.Lambda == nil {
+				err = fmt.Errorf("coind training node without lambda; the plan must set the penalty weight")
+				return
+			}
+			m, loss, err = dsm.TrainCoInD(pools, p.Dim, coindConfig(p.Labels, *p.Lambda), p.config(), r, ctxProgress)
+		default:
 			m, loss, err = dsm.TrainSeparate(pools[0], p.Dim, p.config(), r, ctxProgress)
 		}
 	}); err != nil {
@@ -95,10 +105,16 @@ func runTrain(ctx context.Context, env *Env, raw json.RawMessage) (*Output, erro
 		return nil, err
 	}
 	secs := time.Since(start).Seconds()
+	meta := map[string]string{"kind": p.Kind}
+	if p.Kind == ScoresCoInD {
+		lj, _ := json.Marshal(p.Labels)
+		meta["labels"] = string(lj)
+	}
 	cfgJSON, _ := json.Marshal(m.Config())
+	meta["config"] = string(cfgJSON)
 	weights := &data.Table{
 		Cols: []data.Column{{Name: "theta", F32: m.Params()}},
-		Meta: map[string]string{"config": string(cfgJSON), "kind": p.Kind},
+		Meta: meta,
 	}
 	iters := make([]int64, len(loss))
 	vals := make([]float64, len(loss))
@@ -147,10 +163,10 @@ func loadModel(t *data.Table) (*nn.MLP, error) {
 	return nn.FromParams(cfg, theta)
 }
 
-// learnedField builds the score field of a conditional network (input "model") or of
-// separate experts (inputs "model0".."model{S-1}").
+// learnedField builds the score field of a conditional or CoInD network (input "model")
+// or of separate experts (inputs "model0".."model{S-1}").
 func learnedField(env *Env, kind string, d, sources int) (score.Field, error) {
-	if kind == ScoresConditional {
+	if kind == ScoresConditional || kind == ScoresCoInD {
 		t, err := env.Input("model")
 		if err != nil {
 			return nil, err
@@ -159,7 +175,14 @@ func learnedField(env *Env, kind string, d, sources int) (score.Field, error) {
 		if err != nil {
 			return nil, err
 		}
-		return dsm.ConditionalField(m, d, sources), nil
+		if kind == ScoresConditional {
+			return dsm.ConditionalField(m, d, sources), nil
+		}
+		var labels []dsm.Cond
+		if err := json.Unmarshal([]byte(t.Meta["labels"]), &labels); err != nil || len(labels) != sources {
+			return nil, fmt.Errorf("coind model artifact has no labels for its %d sources (%v); recompute it with -force train", sources, err)
+		}
+		return dsm.CoInDField(m, d, coindConfig(labels, 0), coindMarginals(labels)), nil
 	}
 	ms := make([]*nn.MLP, sources)
 	for a := range ms {

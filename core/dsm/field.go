@@ -16,7 +16,12 @@ import (
 // It panics if m's shape does not fit d and sources.
 func ConditionalField(m *nn.MLP, d, sources int) score.Field {
 	checkShape(m, d, 1+d+sources, "conditional")
-	return &netField{nets: []*nn.MLP{m}, d: d, sources: sources, conditional: true}
+	codes := make([][]float32, sources)
+	for a := range codes {
+		codes[a] = make([]float32, sources)
+		codes[a][a] = 1
+	}
+	return &netField{nets: []*nn.MLP{m}, d: d, sources: sources, codes: codes}
 }
 
 // SeparateField exposes one network per source (each trained by TrainSeparate) as a score
@@ -39,9 +44,11 @@ func checkShape(m *nn.MLP, d, in int, kind string) {
 }
 
 type netField struct {
-	nets        []*nn.MLP
-	d, sources  int
-	conditional bool
+	nets       []*nn.MLP
+	d, sources int
+	// codes[a] is the condition vector written after [s, x] for source a (one network
+	// over all sources); nil for one network per source.
+	codes [][]float32
 
 	mu sync.Mutex
 	ws nn.Workspace
@@ -65,7 +72,7 @@ func (f *netField) Scores(s float64, x []float64, out [][]float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	inv := -1 / diffusion.Sigma(s)
-	if !f.conditional {
+	if f.codes == nil {
 		in := 1 + d
 		f.in = fill(f.in, n*in)
 		for i := 0; i < n; i++ {
@@ -76,14 +83,14 @@ func (f *netField) Scores(s float64, x []float64, out [][]float64) {
 		}
 		return
 	}
-	// One matrix of S·n rows: block a holds every point with onehot(a).
-	in := 1 + d + S
+	// One matrix of S·n rows: block a holds every point with source a's condition.
+	in := 1 + d + len(f.codes[0])
 	f.in = fill(f.in, S*n*in)
 	for a := 0; a < S; a++ {
 		for i := 0; i < n; i++ {
 			row := f.in[(a*n+i)*in : (a*n+i+1)*in]
 			writeRow(row, s, x[i*d:(i+1)*d])
-			row[1+d+a] = 1
+			copy(row[1+d:], f.codes[a])
 		}
 	}
 	eps := f.nets[0].Forward(&f.ws, f.in, S*n)

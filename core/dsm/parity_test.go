@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/compdiff/compdiff/core/diffusion"
-	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/core/nn"
 	"github.com/compdiff/compdiff/core/nn/parity"
 )
@@ -17,20 +16,6 @@ func loadFixture(t *testing.T, name string) *parity.Fixture {
 		t.Fatal(err)
 	}
 	return f
-}
-
-// forEachKernel runs f with every gemm kernel this machine has.
-func forEachKernel(t *testing.T, f func(t *testing.T)) {
-	for _, k := range gemm.Kernels() {
-		t.Run(k, func(t *testing.T) {
-			restore, err := gemm.SetKernel(k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer restore()
-			f(t)
-		})
-	}
 }
 
 // TestParityNoisedBatch: the training rows compdiff builds from a pool row, a time and a
@@ -93,7 +78,7 @@ func TestParityComposedScore(t *testing.T) {
 		}
 	}
 	cfg := nn.Config{In: f.Int("in"), Out: d, Width: f.Int("width"), Depth: f.Int("depth"), Act: "silu"}
-	forEachKernel(t, func(t *testing.T) {
+	parity.OnEveryKernel(t, func(t *testing.T) {
 		m, err := nn.FromParams(cfg, f.F32("p"))
 		if err != nil {
 			t.Fatal(err)

@@ -89,10 +89,16 @@ func train(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.
 	if err != nil {
 		return nil, nil, err
 	}
+	return optimise(t.m, t.step, cfg, r, progress)
+}
+
+// optimise runs cfg.Iters steps of step (one batch and one Adam update each, returning the
+// batch loss), records the loss curve and stops on a non-finite loss.
+func optimise(m *nn.MLP, step func(r *rand.Rand) float64, cfg TrainConfig, r *rand.Rand, progress func(int)) (*nn.MLP, []LossPoint, error) {
 	var curve []LossPoint
 	sum, count := 0.0, 0
 	for it := 1; it <= cfg.Iters; it++ {
-		loss := t.step(r)
+		loss := step(r)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, nil, fmt.Errorf("dsm: loss became %v at iteration %d; lower the learning rate", loss, it)
 		}
@@ -106,7 +112,7 @@ func train(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.
 			progress(it)
 		}
 	}
-	return t.m, curve, nil
+	return m, curve, nil
 }
 
 // trainer holds the model, optimizer and the reusable batch buffers.
@@ -124,18 +130,8 @@ type trainer struct {
 }
 
 func newTrainer(pools [][]float64, d int, conditional bool, cfg TrainConfig, r *rand.Rand) (*trainer, error) {
-	if d < 1 {
-		return nil, fmt.Errorf("dsm: dimension %d; it must be ≥ 1", d)
-	}
-	for a, p := range pools {
-		if len(p) == 0 || len(p)%d != 0 {
-			return nil, fmt.Errorf("dsm: pool of source %d has %d values, not a positive multiple of d = %d", a, len(p), d)
-		}
-		for k, v := range p {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("dsm: pool of source %d has %v at row %d, column %d; samples must be finite", a, v, k/d, k%d)
-			}
-		}
+	if err := checkPools(pools, d); err != nil {
+		return nil, err
 	}
 	in := 1 + d
 	if conditional {
@@ -179,6 +175,23 @@ func (t *trainer) step(r *rand.Rand) float64 {
 	loss := t.m.LossGrad(&t.ws, t.x, t.target, t.rows, t.grad)
 	t.opt.Step(t.m.Params(), t.grad)
 	return loss
+}
+
+func checkPools(pools [][]float64, d int) error {
+	if d < 1 {
+		return fmt.Errorf("dsm: dimension %d; it must be ≥ 1", d)
+	}
+	for a, p := range pools {
+		if len(p) == 0 || len(p)%d != 0 {
+			return fmt.Errorf("dsm: pool of source %d has %d values, not a positive multiple of d = %d", a, len(p), d)
+		}
+		for k, v := range p {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("dsm: pool of source %d has %v at row %d, column %d; samples must be finite", a, v, k/d, k%d)
+			}
+		}
+	}
+	return nil
 }
 
 // noisedRow writes one training row: the input [s, α(s)·x0 + σ(s)·ε, onehot(class)] (no

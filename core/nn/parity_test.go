@@ -5,25 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/core/nn/parity"
 )
-
-// onEveryPath runs f once per kernel path this machine has (each gemm path, "generic"
-// included); the epilogue and Adam kernels follow the gemm path, so the pure-Go ones run
-// under "generic".
-func onEveryPath(t *testing.T, f func(t *testing.T)) {
-	for _, k := range gemm.Kernels() {
-		t.Run(k, func(t *testing.T) {
-			restore, err := gemm.SetKernel(k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer restore()
-			f(t)
-		})
-	}
-}
 
 func loadTrain(t *testing.T) (*parity.Fixture, Config) {
 	t.Helper()
@@ -76,7 +59,7 @@ func TestParityLossGrad(t *testing.T) {
 	if i, ok := within(f.F64("grad32"), grad64, gradErr); !ok {
 		t.Fatalf("PyTorch float32 gradient %d: %v vs float64 %v exceeds the bound %g", i, f.F64("grad32")[i], grad64[i], gradErr[i])
 	}
-	onEveryPath(t, func(t *testing.T) {
+	parity.OnEveryKernel(t, func(t *testing.T) {
 		m, err := FromParams(cfg, f.F32("p0"))
 		if err != nil {
 			t.Fatal(err)
@@ -134,7 +117,7 @@ func TestParityAdam(t *testing.T) {
 		p32, p64 := f.F64(fmt.Sprintf("p32_%d", s)), f.F64(fmt.Sprintf("p64_%d", s))
 		drift[s], driftRMS[s] = maxDiff(p32, p64), rmsDiff(p32, p64)
 	}
-	onEveryPath(t, func(t *testing.T) {
+	parity.OnEveryKernel(t, func(t *testing.T) {
 		m, err := FromParams(cfg, f.F32("p0"))
 		if err != nil {
 			t.Fatal(err)

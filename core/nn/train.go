@@ -14,11 +14,34 @@ import (
 // pass, so ws holds about (2·Depth+3)·rows·Width floats.
 func (m *MLP) LossGrad(ws *Workspace, x, target []float32, rows int, grad []float32) float64 {
 	cfg := m.cfg
+	if len(target) < rows*cfg.Out {
+		panic(fmt.Sprintf("nn.LossGrad: %d targets for %d rows of %d outputs", len(target), rows, cfg.Out))
+	}
+	return m.GradWith(ws, x, rows, grad, func(out []float32) float64 {
+		// ∂L/∂out = 2(out − target)/rows in place of out.
+		var loss float64
+		scale := 2 / float64(rows)
+		t := target[:len(out)]
+		for k, o := range out {
+			e := float64(o) - float64(t[k])
+			loss += e * e
+			out[k] = float32(scale * e)
+		}
+		return loss / float64(rows)
+	})
+}
+
+// GradWith is LossGrad for any loss of the outputs: after the forward pass, lossGrad
+// receives the rows×Out outputs, must overwrite them with ∂L/∂out and return L; GradWith
+// then back-propagates and writes ∂L/∂params into grad. Losses that couple rows (such as
+// penalties between outputs of one point under several conditions) fit here.
+func (m *MLP) GradWith(ws *Workspace, x []float32, rows int, grad []float32, lossGrad func(out []float32) float64) float64 {
+	cfg := m.cfg
 	switch {
 	case rows < 1:
 		panic(fmt.Sprintf("nn.LossGrad: %d rows; need at least one", rows))
-	case len(x) < rows*cfg.In || len(target) < rows*cfg.Out:
-		panic(fmt.Sprintf("nn.LossGrad: %d inputs and %d targets for %d rows of %d→%d", len(x), len(target), rows, cfg.In, cfg.Out))
+	case len(x) < rows*cfg.In:
+		panic(fmt.Sprintf("nn.LossGrad: %d inputs for %d rows of %d→%d", len(x), rows, cfg.In, cfg.Out))
 	case len(grad) != len(m.params):
 		panic(fmt.Sprintf("nn.LossGrad: gradient has %d entries, the model %d", len(grad), len(m.params)))
 	}
@@ -52,16 +75,8 @@ func (m *MLP) LossGrad(ws *Workspace, x, target []float32, rows int, grad []floa
 		gemm.SgemmEpi(false, false, rows, L.Out, L.In, a, lda, L.W, L.Out, 0, c, ldc, ws.trainEpi[l])
 	}
 
-	// Loss, and ∂L/∂out = 2(out − target)/rows in place of out.
-	var loss float64
-	scale := 2 / float64(rows)
 	out := ws.dout[:rows*cfg.Out]
-	target = target[:len(out)]
-	for k, o := range out {
-		e := float64(o) - float64(target[k])
-		loss += e * e
-		out[k] = float32(scale * e)
-	}
+	loss := lossGrad(out)
 
 	// Backward.
 	g, ldg := out, cfg.Out
@@ -77,5 +92,5 @@ func (m *MLP) LossGrad(ws *Workspace, x, target []float32, rows int, grad []floa
 			g, ldg = next, ws.ld
 		}
 	}
-	return loss / float64(rows)
+	return loss
 }

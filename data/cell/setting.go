@@ -19,6 +19,8 @@ type Setting struct {
 	Claim   string   `json:"claim,omitempty"` // the rule its numbers test (see reports.Rules); "" for none
 	Sources []Source `json:"sources"`
 	Notes   []string `json:"notes,omitempty"`
+	// Methods, when not nil, replaces the profile's samplers besides FKC for this setting.
+	Methods []string `json:"methods,omitempty"`
 }
 
 // Source is one source of a setting with its weight in the composition.

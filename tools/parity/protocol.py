@@ -1,6 +1,8 @@
 """The reduced protocol of the parity check, run by the PyTorch reference (torchref.py).
 
-    nice -n 10 /usr/bin/python3 tools/parity/protocol.py -runs 10 -out /tmp/parity/torch-samples.csv
+    nice -n 10 /usr/bin/python3 tools/parity/protocol.py -runs 20 -out /tmp/parity/torch-samples.csv
+
+(-first R appends runs R, R+1, … to an existing file.)
 
 gauss-fc-ood (sources N(0, diag(10,1)), N(0, diag(1,10)), N(0, I); weights 1, 1, −1), one
 conditional network per run and pool size N (width 128, depth 4, batch 512, 2000 Adam
@@ -30,6 +32,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-runs", type=int, default=10)
     ap.add_argument("-seed", type=int, default=1)
+    ap.add_argument("-first", type=int, default=0, help="index of the first run (to add runs to an earlier file)")
     ap.add_argument("-ns", type=str, default="100,1000")
     ap.add_argument("-ks", type=str, default="1,4,16")
     ap.add_argument("-samples", type=int, default=1000)
@@ -47,10 +50,11 @@ def main():
     ns = [int(v) for v in a.ns.split(",")]
     ks = [int(v) for v in a.ks.split(",")]
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    with open(a.out, "w", newline="") as fh:
+    with open(a.out, "a" if a.first else "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["run", "n", "k", "i", "x0", "x1"])
-        for run in range(a.runs):
+        if not a.first:
+            w.writerow(["run", "n", "k", "i", "x0", "x1"])
+        for run in range(a.first, a.first + a.runs):
             seed = a.seed + run
             gen = torch.Generator().manual_seed(seed)
             rng = np.random.default_rng(seed)

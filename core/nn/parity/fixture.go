@@ -1,7 +1,7 @@
 // Package parity reads the PyTorch parity fixtures (core/nn/testdata/parity, written by
 // tools/parity/fixtures.py) and computes float64 references with a-priori float32 error
-// bounds for them. It is used by tests only and imports nothing of compdiff, so the tests of
-// core/nn itself can use it.
+// bounds for them. It is used by tests only and imports nothing of compdiff but core/gemm
+// (to run a test on every kernel path), so the tests of core/nn itself can use it.
 package parity
 
 import (

@@ -1,0 +1,106 @@
+package reports
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// paretoFigure: mean SW2 against NFE (log10 axis), one series per score model, error bars
+// ± one standard error; points are labelled by sampler in the table beside it.
+func paretoFigure(setting, profile string, rows []methodRow, base string) error {
+	p := newPlot(fmt.Sprintf("%s: SW2 against network evaluations per sample (profile %s)", setting, profile))
+	p.X.Label.Text = "NFE per sample (log10 axis)"
+	p.Y.Label.Text = "SW2 (mean ± SE over runs)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	byCol := map[string][]methodRow{}
+	var cols []string
+	for _, r := range rows {
+		if r.Setting != setting || math.IsNaN(r.NFE) || !(r.NFE > 0) {
+			continue
+		}
+		if _, ok := byCol[r.Column]; !ok {
+			cols = append(cols, r.Column)
+		}
+		byCol[r.Column] = append(byCol[r.Column], r)
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	for i, c := range cols {
+		rs := byCol[c]
+		sort.Slice(rs, func(a, b int) bool { return rs[a].NFE < rs[b].NFE })
+		xy := make(plotter.XYs, len(rs))
+		e := errs{lo: make([]float64, len(rs)), hi: make([]float64, len(rs))}
+		for k, r := range rs {
+			xy[k] = plotter.XY{X: r.NFE, Y: r.SW2}
+			se := r.SE
+			if math.IsNaN(se) {
+				se = 0
+			}
+			e.lo[k], e.hi[k] = math.Min(se, r.SW2), se
+		}
+		sc, err := scatter(xy, plotutil.Color(i), vg.Points(2.5))
+		if err != nil {
+			return err
+		}
+		eb, err := plotter.NewYErrorBars(xyErr{xy, e})
+		if err != nil {
+			return err
+		}
+		eb.LineStyle.Color = plotutil.Color(i)
+		p.Add(sc, eb)
+		p.Legend.Add(c, sc)
+	}
+	p.Legend.Top = true
+	return savePlot(p, base, 6*vg.Inch, 4*vg.Inch)
+}
+
+// coverageFigure: the excess SW2 of learned scores over exact ones against the coverage
+// diagnostic (log10 axis), one point per (setting, N).
+func coverageFigure(pts []coveragePoint, rho float64, profile, base string) error {
+	p := newPlot(fmt.Sprintf("Coverage diagnostic against the error of learned scores (Spearman ρ = %.2f, profile %s)", rho, profile))
+	p.X.Label.Text = "effective training points where the target lives (log10 axis)"
+	p.Y.Label.Text = "SW2(learned, K=1) − SW2(exact, K=1)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	xy := make(plotter.XYs, 0, len(pts))
+	for _, q := range pts {
+		xy = append(xy, plotter.XY{X: math.Max(q.Pool, 1e-3), Y: q.Excess})
+	}
+	sc, err := scatter(xy, color.NRGBA{R: 200, G: 60, B: 40, A: 255}, vg.Points(3))
+	if err != nil {
+		return err
+	}
+	p.Add(sc)
+	labels := make([]string, len(pts))
+	for i, q := range pts {
+		labels[i] = q.Setting + " N=" + q.N
+	}
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
+	if err != nil {
+		return err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font.Size = 5
+	}
+	p.Add(l)
+	return savePlot(p, base, 7*vg.Inch, 4.5*vg.Inch)
+}
+
+func savePlot(p *plot.Plot, base string, w, h vg.Length) error {
+	for _, ext := range []string{".png", ".svg"} {
+		if err := p.Save(w, h, base+ext); err != nil {
+			return fmt.Errorf("saving %s%s: %w", strings.TrimSuffix(base, ext), ext, err)
+		}
+	}
+	return nil
+}
