@@ -19,6 +19,8 @@ profiles:
     ks: [1, 16]
     ns: [10000]
     model_kinds: [conditional]
+    coind_ns: []
+    coind_lambdas: []
 settings:
   - id: my-fc-ood
     claim: 3
