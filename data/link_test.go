@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,34 +13,7 @@ import (
 // Hard-link locks exclude every holder, whichever Store value takes them.
 func TestLinkLockExcludes(t *testing.T) {
 	dir := openStore(t).Dir
-	const workers, rounds = 4, 20
-	var inside, overlaps, total atomic.Int32
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := &Store{Dir: dir, Locks: LockLink}
-			for range rounds {
-				unlock, err := s.Lock(context.Background(), keyA)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if inside.Add(1) != 1 {
-					overlaps.Add(1)
-				}
-				time.Sleep(100 * time.Microsecond)
-				inside.Add(-1)
-				total.Add(1)
-				unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if overlaps.Load() != 0 || total.Load() != workers*rounds {
-		t.Errorf("%d overlapping holders, %d critical sections (want %d)", overlaps.Load(), total.Load(), workers*rounds)
-	}
+	checkExclusion(t, dir, LockLink)
 	s := &Store{Dir: dir, Locks: LockLink}
 	if _, err := os.Stat(s.linkLockPath(keyA)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("lock file left after every unlock: %v", err)

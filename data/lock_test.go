@@ -15,9 +15,15 @@ import (
 )
 
 func TestLockExcludesGoroutines(t *testing.T) {
-	dir := t.TempDir()
 	// Separate Store values: each Lock opens its own file description, as separate
 	// processes would.
+	checkExclusion(t, t.TempDir(), LockFlock)
+}
+
+// checkExclusion has 4 goroutines, each with its own Store value on dir and lock mode,
+// take the same key's lock 20 times each, and fails if two ever held it at once.
+func checkExclusion(t *testing.T, dir string, mode LockMode) {
+	t.Helper()
 	const workers, rounds = 4, 20
 	var inside, overlaps, total atomic.Int32
 	var wg sync.WaitGroup
@@ -25,7 +31,7 @@ func TestLockExcludesGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &Store{Dir: dir}
+			s := &Store{Dir: dir, Locks: mode}
 			for range rounds {
 				unlock, err := s.Lock(context.Background(), keyA)
 				if err != nil {
