@@ -94,7 +94,7 @@ func TestPlanMethodAxis(t *testing.T) {
 		if id == "gauss-own" && methods[stages.MethodODE] > 0 {
 			t.Errorf("gauss-own lists only superdiff-and but has %d ode nodes", methods[stages.MethodODE])
 		}
-		wantCoInD := prof.Runs * len(prof.CoInDLambdas) * len(prof.CoInDNs)
+		wantCoInD := prof.Runs * len(prof.CoInDLambdas) * len(prof.CoInDNs) * len(prof.Ks) // naive and FKC at every K
 		if id == "gauss-two" {
 			wantCoInD = 0 // a1·a2 has no base: not CoInD's composition
 		}

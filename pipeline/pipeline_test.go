@@ -3,10 +3,13 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +68,7 @@ func TestSmokeEndToEndThenNothingRuns(t *testing.T) {
 			t.Errorf("missing output %s: %v", f, err)
 		}
 	}
+	checkMethodRows(t, filepath.Join(cfg.Out, "results.csv"), s.Plan.Profile)
 	s2, err := run(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -359,5 +363,68 @@ func TestDAGDot(t *testing.T) {
 	}
 	if got := dotEscape(`a "b" \c`); got != `a \"b\" \\c` {
 		t.Errorf("dotEscape: %s", got)
+	}
+}
+
+// checkMethodRows: results.csv holds every sampler of the profile and every CoInD λ as cells
+// with their method, lambda and network evaluations, and FKC's evaluations grow exactly
+// with K (K particles per output sample, each evaluated at every step).
+func checkMethodRows(t *testing.T, path string, prof *Profile) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(recs[0], ","); got != "profile,setting,model,lambda,N,method,K,run,nfe,metric,value" {
+		t.Fatalf("results.csv header %s", got)
+	}
+	methods, lambdas := map[string]int{}, map[string]int{}
+	perK1 := map[string]float64{} // setting, model, λ, N, run → NFE of FKC at K = 1
+	type fkcRow struct {
+		cell string
+		k    int
+		nfe  float64
+	}
+	var fkc []fkcRow
+	for _, r := range recs[1:] {
+		model, lambda, method := r[2], r[3], r[5]
+		k, _ := strconv.Atoi(r[6])
+		nfe, err := strconv.ParseFloat(r[8], 64)
+		if err != nil || !(nfe > 0) {
+			t.Fatalf("row %v: nfe %q is not a positive number", r, r[8])
+		}
+		methods[method]++
+		if model == "coind" {
+			lambdas[lambda]++
+		} else if lambda != "" {
+			t.Errorf("row %v: a lambda on a %s model", r, model)
+		}
+		if method == "fkc" {
+			id := strings.Join([]string{r[1], model, lambda, r[4], r[7]}, " ")
+			if k == 1 {
+				perK1[id] = nfe
+			}
+			fkc = append(fkc, fkcRow{id, k, nfe})
+		}
+	}
+	for _, r := range fkc {
+		if one, ok := perK1[r.cell]; !ok || math.Abs(r.nfe-float64(r.k)*one) > 1e-9*r.nfe {
+			t.Errorf("%s K=%d: nfe %g, want K × %g (K = 1)", r.cell, r.k, r.nfe, one)
+		}
+	}
+	for _, m := range append([]string{"fkc"}, prof.Methods...) {
+		if methods[m] == 0 {
+			t.Errorf("results.csv has no %s rows", m)
+		}
+	}
+	for _, l := range prof.CoInDLambdas {
+		if lambdas[strconv.FormatFloat(l, 'g', -1, 64)] == 0 {
+			t.Errorf("results.csv has no coind λ=%g rows (%v)", l, lambdas)
+		}
 	}
 }

@@ -99,9 +99,6 @@ func (n *Node) addSetting(s string) {
 	n.Settings = append(n.Settings, s)
 }
 
-// Column labels of the tables: learned pool sizes, then the analytic scores.
-const Analytical = "analytical"
-
 // NewPlan builds the DAG for the profile over the settings.
 func NewPlan(prof *Profile, settings []*Setting, command string, profiles map[string]*Profile) *Plan {
 	return NewPlanWith(prof, settings, command, profiles, PlanOptions{})
@@ -170,59 +167,60 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 			Oversample: oversample(s, prof), Safety: safety(s, prof), Seed: seed,
 		}, nil, s.ID, tag+" truth")
 		rs.Truths = append(rs.Truths, use(truth))
-		// method cells: samplers besides FKC, each at its one budget (K = 1).
-		methodCells := func(model, nLabel string, models map[string]*Node, sources []stages.SourceSpec) {
-			for _, m := range methodsOf(s, prof) {
-				smp := p.add("sample", stages.SampleParams{
-					Scores: model, Sources: sources, Dim: s.Dim, Weights: w, Method: m,
-					N: prof.Samples, K: 1, Steps: prof.Steps, Seed: seed,
-				}, models, s.ID, fmt.Sprintf("%s %s N=%s %s", tag, model, nLabel, m))
-				met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
-					map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
-				rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: m, Model: model, N: nLabel, K: 1, Run: run, Metrics: use(met)})
+		// result adds the sample and metrics nodes of one cell; its coordinates travel in the
+		// artifacts, so the report and results.csv read every method the same way.
+		result := func(c cell.Cell, scores string, models map[string]*Node, sources []stages.SourceSpec) {
+			c.Setting, c.Run = s.ID, run
+			var gclip *float64
+			if c.Method == cell.FKC {
+				gclip = clip
 			}
-		}
-		result := func(col cell.Column, k int, scores string, models map[string]*Node, sources []stages.SourceSpec) {
-			c := cell.Cell{Setting: s.ID, Column: col, Method: cell.FKC, K: k, Run: run}
+			label := fmt.Sprintf("%s %s K=%d", tag, c.Column, c.K)
+			if c.Method != cell.FKC {
+				label = fmt.Sprintf("%s %s %s", tag, c.Column, c.Method)
+			}
 			smp := p.add("sample", stages.SampleParams{
-				Scores: scores, Sources: sources, Dim: s.Dim, Weights: w, Method: stages.MethodFKC,
-				N: prof.Samples, K: k, Steps: prof.Steps, GClip: clip, Seed: seed, Cell: &c,
-			}, models, s.ID, fmt.Sprintf("%s %s K=%d", tag, col, k))
+				Scores: scores, Sources: sources, Dim: s.Dim, Weights: w, Method: string(c.Method),
+				N: prof.Samples, K: c.K, Steps: prof.Steps, GClip: gclip, Seed: seed, Cell: &c,
+			}, models, s.ID, label)
 			met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
 				map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
 			rc := stages.ReportCell{Metrics: use(met)}
-			if run == 0 {
+			if run == 0 && c.OnPaperGrid() {
 				rc.Samples = use(smp)
 			}
 			rs.Cells = append(rs.Cells, rc)
 		}
-		if prof.Analytic {
+		// fkcCells: the paper's grid, FKC over the profile's K; methodCells: the samplers
+		// besides FKC, each at its one budget (K = 1).
+		fkcCells := func(col cell.Column, scores string, models map[string]*Node, sources []stages.SourceSpec) {
 			for _, k := range prof.Ks {
-				result(cell.Exact(), k, stages.ScoresAnalytic, nil, s.Specs())
+				result(cell.Cell{Column: col, Method: cell.FKC, K: k}, scores, models, sources)
 			}
-			methodCells(stages.ScoresAnalytic, Analytical, nil, s.Specs())
+		}
+		methodCells := func(col cell.Column, scores string, models map[string]*Node, sources []stages.SourceSpec) {
+			for _, m := range methodsOf(s, prof) {
+				result(cell.Cell{Column: col, Method: cell.Method(m), K: 1}, scores, models, sources)
+			}
+		}
+		if prof.Analytic {
+			fkcCells(cell.Exact(), stages.ScoresAnalytic, nil, s.Specs())
+			methodCells(cell.Exact(), stages.ScoresAnalytic, nil, s.Specs())
 		}
 		for _, n := range prof.Ns {
-			nl := strconv.Itoa(n)
 			pools := make([]*Node, len(s.Sources))
 			for a, src := range s.Sources {
 				pools[a] = p.add("dataset", stages.DatasetParams{Source: src.Spec, N: n, Seed: seed},
 					nil, s.ID, fmt.Sprintf("%s pool %s N=%d", tag, src.Name, n))
 			}
 			if labels, err := stages.CoInDLabels(w); err == nil && slices.Contains(prof.CoInDNs, n) {
+				// CoInD's marginals composed naively (K = 1) and with FKC at every K.
 				for _, lambda := range prof.CoInDLambdas {
 					models := p.addCoInD(s, n, seed, pools, tag, lambda, labels)
-					model := coindModel(lambda)
-					smp := p.add("sample", stages.SampleParams{
-						Scores: stages.ScoresCoInD, Dim: s.Dim, Weights: w, Method: stages.MethodFKC,
-						N: prof.Samples, K: 1, Steps: prof.Steps, GClip: clip, Seed: seed,
-					}, models, s.ID, fmt.Sprintf("%s %s N=%d", tag, model, n))
-					met := p.add("metrics", stages.MetricsParams{Projections: prof.Proj, Seed: seed},
-						map[string]*Node{"samples": smp, "truth": truth}, s.ID, smp.Label+" metrics")
-					rs.Methods = append(rs.Methods, stages.ReportMethodCell{Method: stages.MethodFKC, Model: model, N: nl, K: 1, Run: run, Metrics: use(met)})
+					fkcCells(cell.CoInDModel(n, lambda), stages.ScoresCoInD, models, nil)
 				}
 			}
-			cov := stages.ReportCoverage{N: nl, Run: run, Truth: use(truth)}
+			cov := stages.ReportCoverage{N: n, Run: run, Truth: use(truth)}
 			for _, pool := range pools {
 				cov.Pools = append(cov.Pools, use(pool))
 			}
@@ -230,11 +228,9 @@ func (p *Plan) addSetting(s *Setting, use func(*Node) string) stages.ReportSetti
 			for _, kind := range prof.ModelKinds {
 				models := p.addModels(s, kind, n, seed, pools, tag)
 				col := cell.Learned(cell.Model(kind), n)
-				for _, k := range prof.Ks {
-					result(col, k, kind, models, nil)
-				}
+				fkcCells(col, kind, models, nil)
 				if kind == prof.ModelKinds[0] && (len(prof.MethodsNs) == 0 || slices.Contains(prof.MethodsNs, n)) {
-					methodCells(kind, nl, models, nil)
+					methodCells(col, kind, models, nil)
 				}
 				if run == 0 {
 					rs.Loss = append(rs.Loss, p.lossRefs(s, col, models, use)...)
@@ -290,11 +286,6 @@ func methodsOf(s *Setting, prof *Profile) []string {
 	return prof.Methods
 }
 
-// coindModel names a CoInD model column by its penalty weight.
-func coindModel(lambda float64) string {
-	return stages.ScoresCoInD + " λ=" + strconv.FormatFloat(lambda, 'g', -1, 64)
-}
-
 // addCoInD returns the input of a sample node over a CoInD network trained on all pools.
 func (p *Plan) addCoInD(s *Setting, n int, seed uint64, pools []*Node, tag string, lambda float64, labels []dsm.Cond) map[string]*Node {
 	tp := p.Profile.trainParams(stages.ScoresCoInD, s.Dim, seed)
@@ -305,7 +296,7 @@ func (p *Plan) addCoInD(s *Setting, n int, seed uint64, pools []*Node, tag strin
 	for a, pool := range pools {
 		in["pool"+strconv.Itoa(a)] = pool
 	}
-	return map[string]*Node{"model": p.add("train", tp, in, s.ID, fmt.Sprintf("%s %s N=%d", tag, coindModel(lambda), n))}
+	return map[string]*Node{"model": p.add("train", tp, in, s.ID, fmt.Sprintf("%s %s", tag, cell.CoInDModel(n, lambda)))}
 }
 
 func (p *Plan) lossRefs(s *Setting, col cell.Column, models map[string]*Node, use func(*Node) string) []stages.ReportLoss {

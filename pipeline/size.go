@@ -103,7 +103,7 @@ func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
 		perN := sat(S).add(trains).add(sat(2).mul(nk, kinds))
 		perRun = perRun.add(perN.mul(u(len(prof.Ns))))
 		// The samplers besides FKC (sample + metrics each) on the exact scores and the first
-		// model kind, and the CoInD models (train + sample + metrics per λ and N).
+		// model kind, and the CoInD models (a train per λ and N, sample + metrics per K).
 		m := u(len(methodsOf(s, prof)))
 		if prof.Analytic {
 			perRun = perRun.add(sat(2).mul(m))
@@ -116,7 +116,7 @@ func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
 			perRun = perRun.add(sat(2).mul(m, mn))
 		}
 		if _, err := stages.CoInDLabels(s.Weights()); err == nil {
-			perRun = perRun.add(sat(3).mul(u(len(prof.CoInDLambdas)), u(len(prof.CoInDNs))))
+			perRun = perRun.add(sat(1).add(sat(2).mul(nk)).mul(u(len(prof.CoInDLambdas)), u(len(prof.CoInDNs))))
 		}
 		n := perRun.mul(u(prof.Runs))
 		// Run 0's learned-source figures, the true-source figures and the ODE check.

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -9,38 +8,52 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
-// MethodResult is one run of one (setting, sampler, score model, K) cell with its cost:
-// NFE is the network evaluations per output sample the sampler recorded (NaN when the
-// sample artifact predates the count).
+// MethodResult is one run of one cell with its cost: NFE is the network evaluations per
+// output sample the sampler recorded (NaN when the sample artifact predates the count).
 type MethodResult struct {
-	Setting, Method, Model, N string
-	K, Run                    int
-	NFE, SW2, MMD2            float64
+	cell.Cell
+	NFE, SW2, MMD2 float64
 }
 
 // Label is the sampler as the tables show it: "fkc K=4", "superdiff-and".
 func (r MethodResult) Label() string {
-	if r.Method == "fkc" {
+	if r.Method == cell.FKC {
 		return fmt.Sprintf("fkc K=%d", r.K)
 	}
-	return r.Method
+	return string(r.Method)
 }
 
-// Column is the score model as the tables show it: "analytical", "conditional N=100".
-func (r MethodResult) Column() string {
-	if r.Model == "analytic" {
-		return "analytical"
+// MethodResults pairs the SW2 and MMD² values of each cell (every sampler and score model,
+// the paper's grid included) into one row per cell, in the order the cells first appear.
+func MethodResults(rs []Result) []MethodResult {
+	at := map[cell.Cell]int{}
+	var out []MethodResult
+	for _, r := range rs {
+		i, ok := at[r.Cell]
+		if !ok {
+			i = len(out)
+			at[r.Cell] = i
+			out = append(out, MethodResult{Cell: r.Cell, NFE: r.NFE, SW2: math.NaN(), MMD2: math.NaN()})
+		}
+		switch r.Metric {
+		case "sw2":
+			out[i].SW2 = r.Value
+		case "mmd2":
+			out[i].MMD2 = r.Value
+		}
 	}
-	return r.Model + " N=" + r.N
+	return out
 }
 
 // CoverageResult is the coverage diagnostic (core/coverage) of one (setting, N, run): the
 // effective training points where the target lives, before any model is trained.
 type CoverageResult struct {
-	Setting, N    string
-	Run           int
+	Setting       string
+	N, Run        int
 	EffectivePool float64
 }
 
@@ -49,6 +62,14 @@ type Methods struct {
 	Profile  string
 	Results  []MethodResult
 	Coverage []CoverageResult
+}
+
+// renderMethods draws methods.md from every cell of the study (RenderMethods).
+func renderMethods(st *Study, dir string) error {
+	if len(st.Methods) == 0 && len(st.Coverage) == 0 {
+		return nil
+	}
+	return RenderMethods(&Methods{Profile: st.Profile, Results: MethodResults(st.AllResults()), Coverage: st.Coverage}, dir)
 }
 
 // meanSE is the mean and standard error over runs.
@@ -80,7 +101,7 @@ func aggregateMethods(rs []MethodResult) []methodRow {
 	nfe := map[key]float64{}
 	var order []key
 	for _, r := range rs {
-		k := key{r.Setting, r.Column(), r.Label()}
+		k := key{r.Setting, r.Column.String(), r.Label()}
 		if _, ok := sw[k]; !ok {
 			order = append(order, k)
 		}
@@ -105,8 +126,7 @@ func aggregateMethods(rs []MethodResult) []methodRow {
 	return out
 }
 
-// RenderMethods writes methods.csv (long format, with method and NFE columns),
-// methods.md (per setting a sampler × model table of SW2 with each sampler's NFE, the
+// RenderMethods writes methods.md (per setting a sampler × model table of SW2 with each sampler's NFE, the
 // coverage diagnostic against the error it predicts, and computed findings) and the
 // figures figures/<setting>-pareto and figures/coverage under dir.
 func RenderMethods(m *Methods, dir string) error {
@@ -116,14 +136,11 @@ func RenderMethods(m *Methods, dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
 		return err
 	}
-	if err := writeMethodsCSV(m.Results, filepath.Join(dir, "methods.csv")); err != nil {
-		return err
-	}
 	rows := aggregateMethods(m.Results)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Composition methods at equal compute (profile %s)\n\n", m.Profile)
 	b.WriteString("SW2 to the target (mean ± standard error over runs) for every sampler and score model, with the sampler's network evaluations per output sample (NFE; one per source per point per call). ")
-	b.WriteString("FKC covers the particle counts K; ode is the naive probability-flow ODE; superdiff-and/-or superpose the sources of positive weight (SuperDiff), so they target the equal-density set and the mixture of those sources, not the composition Pw: their SW2 measures how far those operators are from Pw. coind λ=… is a conditional network trained with CoInD's independence penalty, sampled by composing its marginal scores.\n\n")
+	b.WriteString("Every value is also in results.csv / results.arrow / results.parquet (columns method, model, lambda, N, K, run, nfe). FKC covers the particle counts K; ode is the naive probability-flow ODE; superdiff-and/-or superpose the sources of positive weight (SuperDiff), so they target the equal-density set and the mixture of those sources, not the composition Pw: their SW2 measures how far those operators are from Pw. coind λ=… is a conditional network trained on joint and marginal conditions with CoInD's independence penalty of weight λ, sampled by composing its marginal scores, naively (K = 1) and with FKC at every K.\n\n")
 	for _, s := range settingsOf(rows) {
 		writeMethodTable(&b, s, rows)
 		if err := paretoFigure(s, m.Profile, rows, filepath.Join(dir, "figures", s+"-pareto")); err != nil {
@@ -135,6 +152,7 @@ func RenderMethods(m *Methods, dir string) error {
 		return err
 	}
 	writeFindings(&b, rows)
+	writePenalty(&b, m.Results)
 	return os.WriteFile(filepath.Join(dir, "methods.md"), []byte(b.String()), 0o644)
 }
 
@@ -146,30 +164,6 @@ func settingsOf(rows []methodRow) []string {
 		}
 	}
 	return out
-}
-
-func writeMethodsCSV(rs []MethodResult, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"setting", "method", "model", "n", "k", "run", "nfe", "metric", "value"})
-	for _, r := range rs {
-		for _, mv := range []struct {
-			name string
-			v    float64
-		}{{"sw2", r.SW2}, {"mmd2", r.MMD2}} {
-			_ = w.Write([]string{r.Setting, r.Method, r.Model, r.N, strconv.Itoa(r.K), strconv.Itoa(r.Run),
-				strconv.FormatFloat(r.NFE, 'g', -1, 64), mv.name, strconv.FormatFloat(mv.v, 'g', 10, 64)})
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // writeMethodTable: rows are samplers ordered by NFE, columns the score models.

@@ -64,17 +64,17 @@ func paretoFigure(setting, profile string, rows []methodRow, base string) error 
 	return savePlot(p, base, 6*vg.Inch, 4*vg.Inch)
 }
 
-// coverageFigure: the excess SW2 of learned scores over exact ones against the coverage
-// diagnostic (log10 axis), one point per (setting, N).
-func coverageFigure(pts []coveragePoint, rho float64, profile, base string) error {
-	p := newPlot(fmt.Sprintf("Coverage diagnostic against the error of learned scores (Spearman ρ = %.2f, profile %s)", rho, profile))
+// coverageFigure: how much worse FKC gets from K = 1 to kmax with learned scores against the
+// coverage diagnostic (log10 axis), one point per (setting, N).
+func coverageFigure(pts []coveragePoint, rho float64, kmax int, profile, base string) error {
+	p := newPlot(fmt.Sprintf("Coverage diagnostic against the K effect (Spearman ρ = %.2f, profile %s)", rho, profile))
 	p.X.Label.Text = "effective training points where the target lives (log10 axis)"
-	p.Y.Label.Text = "SW2(learned, K=1) − SW2(exact, K=1)"
+	p.Y.Label.Text = fmt.Sprintf("SW2(learned, K=%d) − SW2(learned, K=1)", kmax)
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	xy := make(plotter.XYs, 0, len(pts))
 	for _, q := range pts {
-		xy = append(xy, plotter.XY{X: math.Max(q.Pool, 1e-3), Y: q.Excess})
+		xy = append(xy, plotter.XY{X: math.Max(q.Pool, 1e-3), Y: q.KEffect})
 	}
 	sc, err := scatter(xy, color.NRGBA{R: 200, G: 60, B: 40, A: 255}, vg.Points(3))
 	if err != nil {
@@ -83,7 +83,7 @@ func coverageFigure(pts []coveragePoint, rho float64, profile, base string) erro
 	p.Add(sc)
 	labels := make([]string, len(pts))
 	for i, q := range pts {
-		labels[i] = q.Setting + " N=" + q.N
+		labels[i] = fmt.Sprintf("%s N=%d", q.Setting, q.N)
 	}
 	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
 	if err != nil {

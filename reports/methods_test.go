@@ -1,8 +1,15 @@
 package reports
 
 import (
+	"encoding/csv"
 	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/compdiff/compdiff/data/cell"
 )
 
 func TestSpearman(t *testing.T) {
@@ -20,5 +27,94 @@ func TestSpearman(t *testing.T) {
 	}
 	if r := Spearman([]float64{1, 2}, []float64{1, 2}); !math.IsNaN(r) {
 		t.Errorf("two points: ρ = %v, want NaN", r)
+	}
+}
+
+// Under no association the ρ test claims an association (either sign) in at most 5% of
+// studies, at the sizes the coverage table has (7 to 21 points); with a strong monotone
+// association it finds it.
+func TestRhoTestNull(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	const studies = 20000
+	for _, n := range []int{7, 14, 21} {
+		x, y := make([]float64, n), make([]float64, n)
+		false_, power := 0, 0
+		for range studies {
+			for i := range x {
+				x[i], y[i] = r.NormFloat64(), r.NormFloat64()
+			}
+			if _, out := rhoTest(Spearman(x, y), n); out != unknown {
+				false_++
+			}
+			for i := range y {
+				y[i] = -x[i] + 0.5*r.NormFloat64()
+			}
+			if _, out := rhoTest(Spearman(x, y), n); out == yes {
+				power++
+			}
+		}
+		rate := float64(false_) / studies
+		// 5% plus three binomial standard errors of the simulation.
+		if lim := 0.05 + 3*math.Sqrt(0.05*0.95/studies); rate > lim {
+			t.Errorf("n = %d: false-positive rate %.4f > %.4f", n, rate, lim)
+		}
+		if p := float64(power) / studies; n >= 14 && p < 0.9 { // 7 points need ρ ≤ −0.8
+			t.Errorf("n = %d: power %.3f against ρ ≈ −0.9", n, p)
+		}
+		t.Logf("n = %d: false-positive rate %.4f, power %.4f", n, rate, float64(power)/studies)
+	}
+}
+
+// Cells of other samplers and CoInD models reach results.csv with their method, λ and NFE,
+// stay out of the paper's tables, and methods.md states what the penalty does.
+func TestMethodCellsInResults(t *testing.T) {
+	st := &Study{Profile: "testprof"}
+	conditional := cell.Learned(cell.Conditional, 100)
+	add := func(col cell.Column, m cell.Method, k, run int, sw2, nfe float64) {
+		c := cell.Cell{Setting: "toy", Column: col, Method: m, K: k, Run: run}
+		rs := []Result{{Cell: c, NFE: nfe, Metric: "sw2", Value: sw2}, {Cell: c, NFE: nfe, Metric: "mmd2", Value: sw2 / 100}}
+		if c.OnPaperGrid() {
+			st.Results = append(st.Results, rs...)
+		} else {
+			st.Methods = append(st.Methods, rs...)
+		}
+	}
+	for run := range 4 {
+		noise := 0.01 * float64(run%2)
+		add(conditional, cell.FKC, 1, run, 0.30+noise, 40)
+		add(conditional, cell.ODE, 1, run, 0.35+noise, 40)
+		add(cell.CoInDModel(100, 0), cell.FKC, 1, run, 0.40+noise, 40)
+		add(cell.CoInDModel(100, 1), cell.FKC, 1, run, 0.20+noise+0.001*float64(run), 40)
+	}
+	dir := t.TempDir()
+	if err := renderMethods(st, dir); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "methods.md"))
+	for _, want := range []string{"| ode | 40 |", "coind λ=1 N=100 K=1 vs λ = 0", "lowers SW2 (supported)"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("methods.md lacks %q:\n%s", want, md)
+		}
+	}
+	if err := writeCSV(filepath.Join(dir, "results.csv"), st); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(filepath.Join(dir, "results.csv"))
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+len(st.AllResults()) {
+		t.Fatalf("%d rows, want %d", len(recs), 1+len(st.AllResults()))
+	}
+	seen := map[string]bool{}
+	for _, r := range recs[1:] {
+		seen[r[2]+"|"+r[3]+"|"+r[5]+"|"+r[8]] = true
+	}
+	for _, want := range []string{"conditional||fkc|40", "conditional||ode|40", "coind|0|fkc|40", "coind|1|fkc|40"} {
+		if !seen[want] {
+			t.Errorf("results.csv has no row model|lambda|method|nfe = %s (%v)", want, seen)
+		}
 	}
 }

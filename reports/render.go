@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,6 +77,9 @@ func Render(st *Study, outDir string) error {
 	}
 	if err := writeParquet(filepath.Join(outDir, "results.parquet"), st); err != nil {
 		return err
+	}
+	if err := renderMethods(st, outDir); err != nil {
+		return fmt.Errorf("reports: methods: %w", err)
 	}
 	a := aggregate(st.Results)
 	pg := page{St: st, Verdicts: CheckClaims(st), CSS: htmltemplate.CSS(tm.css), Fingerprint: TemplateFingerprint()}
@@ -244,9 +248,14 @@ func renderSetting(tm *templates, st *Study, orig *SettingResults, a agg, outDir
 func writeCSV(path string, st *Study) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"profile", "setting", "model", "N", "K", "run", "metric", "value"})
-	for _, r := range st.Results {
-		_ = w.Write([]string{st.Profile, r.Setting, string(r.Model), nText(r.Column), strconv.Itoa(r.K), strconv.Itoa(r.Run), r.Metric,
+	_ = w.Write([]string{"profile", "setting", "model", "lambda", "N", "method", "K", "run", "nfe", "metric", "value"})
+	for _, r := range st.AllResults() {
+		lambda := ""
+		if r.Model == cell.CoInD {
+			lambda = strconv.FormatFloat(r.Lambda, 'g', -1, 64)
+		}
+		_ = w.Write([]string{st.Profile, r.Setting, string(r.Model), lambda, nText(r.Column), string(r.Method),
+			strconv.Itoa(r.K), strconv.Itoa(r.Run), strconv.FormatFloat(r.NFE, 'g', -1, 64), r.Metric,
 			strconv.FormatFloat(r.Value, 'g', -1, 64)})
 	}
 	w.Flush()
@@ -259,20 +268,32 @@ func writeCSV(path string, st *Study) error {
 	return nil
 }
 
-// resultsTable is the long-format table; the profile and provenance travel as metadata.
+// canonicalNaN marks "no λ": the quiet NaN with an empty payload, which readers that go
+// through a JavaScript number (arrow-js) reproduce bit for bit, unlike math.NaN()'s.
+var canonicalNaN = math.Float64frombits(0x7ff8000000000000)
+
+// resultsTable is the long-format table of every cell (the paper's grid and the other
+// methods); the profile and provenance travel as metadata. lambda is CoInD's penalty weight
+// and NaN for every other model; nfe is the network evaluations per output sample.
 func resultsTable(st *Study) *data.Table {
-	n := len(st.Results)
-	setting, model, ns, metric := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	all := st.AllResults()
+	n := len(all)
+	setting, model, ns, method, metric := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	k, run := make([]int64, n), make([]int64, n)
-	val := make([]float64, n)
-	for i, r := range st.Results {
-		setting[i], model[i], ns[i], metric[i] = r.Setting, string(r.Model), nText(r.Column), r.Metric
-		k[i], run[i], val[i] = int64(r.K), int64(r.Run), r.Value
+	lambda, nfe, val := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, r := range all {
+		setting[i], model[i], ns[i], method[i], metric[i] = r.Setting, string(r.Model), nText(r.Column), string(r.Method), r.Metric
+		k[i], run[i], nfe[i], val[i] = int64(r.K), int64(r.Run), r.NFE, r.Value
+		lambda[i] = canonicalNaN
+		if r.Model == cell.CoInD {
+			lambda[i] = r.Lambda
+		}
 	}
 	return &data.Table{
 		Cols: []data.Column{
-			{Name: "setting", Str: setting}, {Name: "model", Str: model}, {Name: "N", Str: ns},
-			{Name: "K", I64: k}, {Name: "run", I64: run}, {Name: "metric", Str: metric}, {Name: "value", F64: val},
+			{Name: "setting", Str: setting}, {Name: "model", Str: model}, {Name: "lambda", F64: lambda}, {Name: "N", Str: ns},
+			{Name: "method", Str: method}, {Name: "K", I64: k}, {Name: "run", I64: run}, {Name: "nfe", F64: nfe},
+			{Name: "metric", Str: metric}, {Name: "value", F64: val},
 		},
 		Meta: map[string]string{"profile": st.Profile, "commit": st.Commit, "date": st.Date,
 			"command": st.Command, "seeds": st.Seeds},

@@ -71,8 +71,8 @@ func testStudy() *Study {
 					for run := 0; run < 3; run++ {
 						c := cell.Cell{Setting: id, Column: col, Method: cell.FKC, K: k, Run: run}
 						st.Results = append(st.Results,
-							Result{c, "sw2", 0.1 + 0.01*float64(k) + 0.01*g.norm()},
-							Result{c, "mmd2", 1e-3 * (1 + 0.1*g.norm())})
+							Result{Cell: c, Metric: "sw2", Value: 0.1 + 0.01*float64(k) + 0.01*g.norm()},
+							Result{Cell: c, Metric: "mmd2", Value: 1e-3 * (1 + 0.1*g.norm())})
 					}
 				}
 			}
@@ -152,10 +152,10 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(st.Results)+1 {
-		t.Errorf("results.csv: %d rows, want %d results + header", len(rows), len(st.Results))
+	if len(rows) != len(st.AllResults())+1 {
+		t.Errorf("results.csv: %d rows, want %d results + header", len(rows), len(st.AllResults()))
 	}
-	if strings.Join(rows[0], ",") != "profile,setting,model,N,K,run,metric,value" {
+	if strings.Join(rows[0], ",") != "profile,setting,model,lambda,N,method,K,run,nfe,metric,value" {
 		t.Errorf("results.csv header %v", rows[0])
 	}
 
@@ -163,7 +163,7 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tab.Len() != len(st.Results) || tab.Meta["profile"] != "testprof" {
+	if tab.Len() != len(st.AllResults()) || tab.Meta["profile"] != "testprof" {
 		t.Errorf("results.arrow: %d rows, profile %q", tab.Len(), tab.Meta["profile"])
 	}
 
@@ -272,10 +272,10 @@ func TestTableValuesAndBest(t *testing.T) {
 		return cell.Cell{Setting: "s", Column: cell.Learned(cell.Conditional, 100), K: k, Run: run}
 	}
 	rs := []Result{
-		{c100(1, 0), "sw2", 1.0}, {c100(1, 1), "sw2", 1.2},
-		{c100(4, 0), "sw2", 0.5}, {c100(4, 1), "sw2", 0.7},
-		{cell.Cell{Setting: "s", Column: cell.Exact(), K: 1}, "sw2", 0.2},
-		{c100(1, 0), "mmd2", 0.0012345}, {c100(1, 1), "mmd2", 0.0012345},
+		{Cell: c100(1, 0), Metric: "sw2", Value: 1.0}, {Cell: c100(1, 1), Metric: "sw2", Value: 1.2},
+		{Cell: c100(4, 0), Metric: "sw2", Value: 0.5}, {Cell: c100(4, 1), Metric: "sw2", Value: 0.7},
+		{Cell: cell.Cell{Setting: "s", Column: cell.Exact(), K: 1}, Metric: "sw2", Value: 0.2},
+		{Cell: c100(1, 0), Metric: "mmd2", Value: 0.0012345}, {Cell: c100(1, 1), Metric: "mmd2", Value: 0.0012345},
 	}
 	s := &SettingResults{Setting: cell.Setting{ID: "s", Title: "toy"}, Ns: []int{100, 1000}, Exact: true, Ks: []int{1, 4}}
 	tm, err := loadTemplates()

@@ -28,9 +28,11 @@ func (p Points) Len() int {
 	return len(p.X) / p.D
 }
 
-// Result is one metric value ("sw2" or "mmd2") of one cell.
+// Result is one metric value ("sw2" or "mmd2") of one cell, with the network evaluations
+// per output sample its sampler spent (NFE; NaN when the artifact predates the count).
 type Result struct {
 	cell.Cell
+	NFE    float64
 	Metric string
 	Value  float64
 }
@@ -153,7 +155,9 @@ type Study struct {
 	Params                         []Param
 	Seeds                          string
 	Settings                       []SettingResults
-	Results                        []Result
+	Results                        []Result // the paper's grid (cell.OnPaperGrid): tables, figures, claims
+	Methods                        []Result // every other cell: samplers besides FKC, CoInD models (methods.md)
+	Coverage                       []CoverageResult
 	Theorems                       []TheoremCheck
 	Stages                         []StageStat
 	Notes                          []string
@@ -163,6 +167,11 @@ type Study struct {
 	Paper    *Protocol
 	// Sequential is set by -decide: the design and the earlier looks of each verdict.
 	Sequential *Sequential
+}
+
+// AllResults is every cell's values, the paper's grid first: what results.csv holds.
+func (st *Study) AllResults() []Result {
+	return append(append([]Result(nil), st.Results...), st.Methods...)
 }
 
 // Sequential describes a group-sequential study (go run ./build -decide): each verdict was

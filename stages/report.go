@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,19 +50,17 @@ type ReportLearned struct {
 // ReportSetting is a setting with the report inputs that belong to it.
 type ReportSetting struct {
 	cell.Setting
-	Ns          []int           `json:"ns"`
-	Exact       bool            `json:"exact"`
-	Ks          []int           `json:"ks"`
-	ModelKinds  []cell.Model    `json:"model_kinds"`
-	Truths      []string        `json:"truths"` // one per run
-	Cells       []ReportCell    `json:"cells"`
-	Loss        []ReportLoss    `json:"loss,omitempty"`
-	Learned     []ReportLearned `json:"learned,omitempty"`
-	TrueSources []string        `json:"true_sources"`
-	ODE         string          `json:"ode,omitempty"`
-	// Methods are the cells of samplers other than FKC and of CoInD models (see methods.go).
-	Methods  []ReportMethodCell `json:"methods,omitempty"`
-	Coverage []ReportCoverage   `json:"coverage,omitempty"`
+	Ns          []int            `json:"ns"`
+	Exact       bool             `json:"exact"`
+	Ks          []int            `json:"ks"`
+	ModelKinds  []cell.Model     `json:"model_kinds"`
+	Truths      []string         `json:"truths"` // one per run
+	Cells       []ReportCell     `json:"cells"`
+	Loss        []ReportLoss     `json:"loss,omitempty"`
+	Learned     []ReportLearned  `json:"learned,omitempty"`
+	TrueSources []string         `json:"true_sources"`
+	ODE         string           `json:"ode,omitempty"`
+	Coverage    []ReportCoverage `json:"coverage,omitempty"`
 }
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
@@ -112,18 +111,6 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	if err := reports.Render(st, env.OutDir); err != nil {
 		return nil, err
 	}
-	methods := &reports.Methods{Profile: p.Profile}
-	for i := range p.Settings {
-		res, cov, err := assembleMethods(env, &p.Settings[i])
-		if err != nil {
-			return nil, fmt.Errorf("report: methods of %s: %w", p.Settings[i].ID, err)
-		}
-		methods.Results = append(methods.Results, res...)
-		methods.Coverage = append(methods.Coverage, cov...)
-	}
-	if err := reports.RenderMethods(methods, env.OutDir); err != nil {
-		return nil, fmt.Errorf("report: methods: %w", err)
-	}
 	if err := os.WriteFile(filepath.Join(env.OutDir, ReportMarker), []byte(env.Key), 0o644); err != nil {
 		return nil, err
 	}
@@ -151,12 +138,6 @@ func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 		st.Commit = env.Run.Commit
 		st.Stages = env.Run.Stages
 	}
-	for _, rs := range p.Settings {
-		if len(rs.Methods) > 0 || len(rs.Coverage) > 0 {
-			st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: methods.csv; figures: figures/<setting>-pareto, figures/coverage).")
-			break
-		}
-	}
 	for i := range p.Settings {
 		rs := &p.Settings[i]
 		s, results, err := assembleSetting(env, rs, p.Protocol)
@@ -164,12 +145,26 @@ func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 			return nil, fmt.Errorf("report: setting %s: %w", rs.ID, err)
 		}
 		st.Settings = append(st.Settings, *s)
-		st.Results = append(st.Results, results...)
+		for _, r := range results {
+			if r.OnPaperGrid() {
+				st.Results = append(st.Results, r)
+			} else {
+				st.Methods = append(st.Methods, r)
+			}
+		}
+		cov, err := assembleCoverage(env, rs)
+		if err != nil {
+			return nil, fmt.Errorf("report: coverage diagnostic of %s: %w", rs.ID, err)
+		}
+		st.Coverage = append(st.Coverage, cov...)
 		checks, err := theoremChecks(env, rs)
 		if err != nil {
 			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
 		}
 		st.Theorems = append(st.Theorems, checks...)
+	}
+	if len(st.Methods) > 0 || len(st.Coverage) > 0 {
+		st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: results.csv with its method, lambda and nfe columns; figures: figures/<setting>-pareto, figures/coverage).")
 	}
 	return st, nil
 }
@@ -240,8 +235,12 @@ func assembleSetting(env *Env, rs *ReportSetting, prof reports.Protocol) (*repor
 		if err != nil {
 			return nil, nil, err
 		}
+		nfe := math.NaN()
+		if v, err := strconv.ParseFloat(t.Meta["nfe"], 64); err == nil {
+			nfe = v
+		}
 		for i := range names {
-			results = append(results, reports.Result{Cell: at, Metric: names[i], Value: vals[i]})
+			results = append(results, reports.Result{Cell: at, NFE: nfe, Metric: names[i], Value: vals[i]})
 		}
 		if c.Samples != "" {
 			pts, _, err := points(env, c.Samples)
@@ -307,21 +306,10 @@ func summarizeInfo(kind string, vals []string, proposals string) string {
 	return s
 }
 
-// ReportMethodCell locates the metrics of one cell of a sampler other than FKC over K, or
-// of a CoInD model (named with its λ), with its coordinates.
-type ReportMethodCell struct {
-	Method  string `json:"method"`
-	Model   string `json:"model"`
-	N       string `json:"n"`
-	K       int    `json:"k"`
-	Run     int    `json:"run"`
-	Metrics string `json:"metrics"`
-}
-
 // ReportCoverage locates the pools and ground truth of one (N, run) for the coverage
 // diagnostic (core/coverage).
 type ReportCoverage struct {
-	N     string   `json:"n"`
+	N     int      `json:"n"`
 	Run   int      `json:"run"`
 	Truth string   `json:"truth"`
 	Pools []string `json:"pools"`

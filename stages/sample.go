@@ -18,14 +18,13 @@ import (
 const SampleVersion = 1
 
 // Samplers a sample node may run.
+// (the names of data/cell's Method, which results carry).
 const (
-	MethodFKC = "fkc" // Feynman–Kac corrector; K = 1 is the naive reverse SDE
-	MethodSDE = "sde" // naive reverse SDE
-	MethodODE = "ode" // naive probability-flow ODE (Theorem 2)
-	// SuperDiff (seed 004) over the sources of positive weight: equal estimated densities
-	// (AND) or their mixture (OR).
-	MethodSuperAnd = "superdiff-and"
-	MethodSuperOr  = "superdiff-or"
+	MethodFKC      = string(cell.FKC)
+	MethodSDE      = string(cell.SDE)
+	MethodODE      = string(cell.ODE)
+	MethodSuperAnd = string(cell.SuperAnd)
+	MethodSuperOr  = string(cell.SuperOr)
 )
 
 // Score models a sample node may use.

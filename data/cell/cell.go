@@ -1,6 +1,6 @@
 // Package cell names the coordinates of a result once: the setting, the score model (a
-// learned kind trained on a pool of N samples per source, or the exact scores), the sampler,
-// the particle count K and the run. Sample and metrics artifacts carry their cell in their
+// learned kind trained on a pool of N samples per source, with CoInD's penalty weight λ for
+// CoInD models, or the exact scores), the sampler, the particle count K and the run. Sample and metrics artifacts carry their cell in their
 // metadata, and the report reads it back instead of re-deriving it from strings.
 //
 // It sits in data/ because it describes what an artifact holds (like the Arrow schemas), has
@@ -20,15 +20,18 @@ const (
 	Conditional Model = "conditional" // one network conditioned on the source
 	Separate    Model = "separate"    // one expert network per source
 	Analytic    Model = "analytic"    // exact scores, no training
+	// CoInD is a conditional network trained on joint and marginal conditions with CoInD's
+	// conditional-independence penalty of weight Column.Lambda (seed 003).
+	CoInD Model = "coind"
 )
 
-// ParseModel accepts the three model kinds by name.
+// ParseModel accepts the model kinds by name.
 func ParseModel(s string) (Model, error) {
 	switch m := Model(s); m {
-	case Conditional, Separate, Analytic:
+	case Conditional, Separate, Analytic, CoInD:
 		return m, nil
 	}
-	return "", fmt.Errorf("unknown score model %q (want conditional, separate or analytic)", s)
+	return "", fmt.Errorf("unknown score model %q (want conditional, separate, coind or analytic)", s)
 }
 
 // Method is a sampler.
@@ -39,13 +42,27 @@ const (
 	FKC Method = "fkc" // Feynman–Kac corrector; K = 1 is the naive reverse SDE
 	SDE Method = "sde" // naive reverse SDE
 	ODE Method = "ode" // naive probability-flow ODE (Theorem 2)
+	// SuperDiff (seed 004) over the sources of positive weight: equal estimated densities
+	// (AND) or their mixture (OR).
+	SuperAnd Method = "superdiff-and"
+	SuperOr  Method = "superdiff-or"
 )
 
+// ParseMethod accepts the samplers by name.
+func ParseMethod(s string) (Method, error) {
+	switch m := Method(s); m {
+	case FKC, SDE, ODE, SuperAnd, SuperOr:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown sampler %q (want fkc, sde, ode, superdiff-and or superdiff-or)", s)
+}
+
 // Column is a score model as the tables' columns show it: a learned kind with its pool size
-// N, or the exact scores (Model Analytic, N = 0).
+// N (and penalty weight λ for CoInD), or the exact scores (Model Analytic, N = 0).
 type Column struct {
-	Model Model `json:"model"`
-	N     int   `json:"n,omitempty"` // training-pool size per source; 0 for exact scores
+	Model  Model   `json:"model"`
+	N      int     `json:"n,omitempty"`      // training-pool size per source; 0 for exact scores
+	Lambda float64 `json:"lambda,omitempty"` // CoInD's penalty weight; 0 for every other model
 }
 
 // Exact is the column of the exact scores.
@@ -53,6 +70,10 @@ func Exact() Column { return Column{Model: Analytic} }
 
 // Learned is the column of a model of kind m trained on n samples per source.
 func Learned(m Model, n int) Column { return Column{Model: m, N: n} }
+
+// CoInDModel is the column of a CoInD network with penalty weight lambda trained on n
+// samples per source.
+func CoInDModel(n int, lambda float64) Column { return Column{Model: CoInD, N: n, Lambda: lambda} }
 
 // IsExact tells whether the column uses exact scores.
 func (c Column) IsExact() bool { return c.Model == Analytic }
@@ -65,10 +86,14 @@ func (c Column) Header() string {
 	return "N=" + strconv.Itoa(c.N)
 }
 
-// String names the column in evidence and legends: "conditional N=100", "analytic".
+// String names the column in evidence and legends: "conditional N=100", "analytic",
+// "coind λ=1 N=1000".
 func (c Column) String() string {
 	if c.IsExact() {
 		return string(Analytic)
+	}
+	if c.Model == CoInD {
+		return string(c.Model) + " λ=" + strconv.FormatFloat(c.Lambda, 'g', -1, 64) + " N=" + strconv.Itoa(c.N)
 	}
 	return string(c.Model) + " N=" + strconv.Itoa(c.N)
 }
@@ -81,7 +106,10 @@ func (c Column) Less(o Column) bool {
 	if c.N != o.N {
 		return c.N < o.N
 	}
-	return c.Model < o.Model
+	if c.Model != o.Model {
+		return c.Model < o.Model
+	}
+	return c.Lambda < o.Lambda
 }
 
 // WithModel is the same pool (or the exact scores) under another learned kind.
@@ -91,6 +119,11 @@ func (c Column) WithModel(m Model) Column {
 	}
 	return Column{Model: m, N: c.N}
 }
+
+// OnPaperGrid tells whether the cell belongs to the paper's study (FKC over K on the
+// conditional, separate and exact scores), which the tables and claims read; the other
+// samplers and CoInD models are compared in methods.md.
+func (c Cell) OnPaperGrid() bool { return c.Method == FKC && c.Model != CoInD }
 
 // Cell is one (setting, score model, sampler, K, run) result.
 type Cell struct {
@@ -107,10 +140,14 @@ func (c Cell) String() string {
 
 // Meta is the cell as artifact metadata (string key/value pairs of the Arrow schema).
 func (c Cell) Meta() map[string]string {
-	return map[string]string{
+	m := map[string]string{
 		"cell.setting": c.Setting, "cell.model": string(c.Model), "cell.n": strconv.Itoa(c.N),
 		"cell.method": string(c.Method), "cell.k": strconv.Itoa(c.K), "cell.run": strconv.Itoa(c.Run),
 	}
+	if c.Model == CoInD {
+		m["cell.lambda"] = strconv.FormatFloat(c.Lambda, 'g', -1, 64)
+	}
+	return m
 }
 
 // FromMeta reads back what Meta wrote; an artifact without a cell is an error naming the fix.
@@ -123,7 +160,16 @@ func FromMeta(m map[string]string) (Cell, error) {
 	if err != nil {
 		return c, fmt.Errorf("artifact cell: %w", err)
 	}
-	c.Setting, c.Model, c.Method = m["cell.setting"], model, Method(m["cell.method"])
+	method, err := ParseMethod(m["cell.method"])
+	if err != nil {
+		return c, fmt.Errorf("artifact cell: %w", err)
+	}
+	c.Setting, c.Model, c.Method = m["cell.setting"], model, method
+	if model == CoInD {
+		if c.Lambda, err = strconv.ParseFloat(m["cell.lambda"], 64); err != nil {
+			return c, fmt.Errorf("artifact cell: cell.lambda = %q is not a number", m["cell.lambda"])
+		}
+	}
 	for _, f := range []struct {
 		key string
 		dst *int

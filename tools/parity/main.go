@@ -8,7 +8,7 @@
 // score reads the samples written by protocol.py (run, n, k, i, x0, x1; n = 0 for exact
 // scores), draws each run's ground truth from the setting's closed form with the profile's
 // truth_samples, and computes SW2 (the profile's projections) and MMD² exactly as the
-// pipeline's metrics stage does, writing rows in the format of the pipeline's results.csv.
+// pipeline's metrics stage does, writing rows with the columns of the pipeline's results.csv that name an FKC cell.
 // compare prints a Markdown table: per model, N, K and metric, mean ± std over runs of both
 // files and Welch's t (positive when -a is larger).
 package main
@@ -192,17 +192,28 @@ func readResults(path string) (map[key][]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if len(recs) == 0 || len(recs[0]) != 8 || recs[0][7] != "value" {
-		return nil, fmt.Errorf("%s: want the header of results.csv (profile,setting,model,N,K,run,metric,value)", path)
+	col := map[string]int{}
+	if len(recs) > 0 {
+		for i, name := range recs[0] {
+			col[name] = i
+		}
+	}
+	for _, name := range []string{"model", "N", "K", "metric", "value"} {
+		if _, ok := col[name]; !ok {
+			return nil, fmt.Errorf("%s: no %q column; want the header of results.csv (profile,setting,model,…,N,…,K,run,…,metric,value)", path, name)
+		}
 	}
 	out := map[key][]float64{}
 	for i, r := range recs[1:] {
-		k, err1 := strconv.Atoi(r[4])
-		v, err2 := strconv.ParseFloat(r[7], 64)
+		if m, ok := col["method"]; ok && r[m] != "fkc" {
+			continue // the parity study compares FKC over K only
+		}
+		k, err1 := strconv.Atoi(r[col["K"]])
+		v, err2 := strconv.ParseFloat(r[col["value"]], 64)
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s line %d: bad K or value", path, i+2)
 		}
-		kk := key{r[2], r[3], r[6], k}
+		kk := key{r[col["model"]], r[col["N"]], r[col["metric"]], k}
 		out[kk] = append(out[kk], v)
 	}
 	return out, nil
