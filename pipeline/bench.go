@@ -67,13 +67,13 @@ func (s *Session) Bench(ctx context.Context) error {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "kernel path %s (of %s on this CPU)\n", name, strings.Join(gemm.Kernels(), ", "))
-		fmt.Fprintf(w, "%-62s %12s %8s  %s\n", "measurement", "GFLOP/s", "of peak", "")
+		fmt.Fprintf(w, "%-74s %10s %8s  %s\n", "measurement", "GFLOP/s", "of peak", "")
 		for _, r := range res {
 			ratio := ""
 			if r.OfPeak > 0 {
 				ratio = fmt.Sprintf("%.0f%%", 100*r.OfPeak)
 			}
-			fmt.Fprintf(w, "%-62s %12.1f %8s  %s\n", r.Name, r.Value, ratio, r.Extra)
+			fmt.Fprintf(w, "%-74s %10.1f %8s  %s\n", r.Name, r.Value, ratio, r.Extra)
 		}
 	}
 	return nil

@@ -47,6 +47,7 @@ var benchShapes = []struct {
 	{"in5/NN", false, false, 512, 512, 5},
 	{"in5/TN", true, false, 5, 512, 512},
 	{"out2/NN", false, false, 512, 2, 512},
+	{"out2w64/NN", false, false, 2048, 2, 64}, // the default profile's output layer on a sampling chunk
 	{"out2/NT", false, true, 512, 512, 2},
 	{"out2/TN", true, false, 512, 2, 512},
 	{"sample20000/NN", false, false, 20000, 512, 512},

@@ -57,6 +57,10 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 		return
 	}
 	kern := active.Load()
+	if useRowDot(kern, transA, transB, n, k) {
+		rowDot(kern, m, n, k, a, lda, b, ldb, beta, c, ldc, epi)
+		return
+	}
 	mr, nr := kern.mr, kern.nr
 
 	// A few columns (the MLP's output layer) would waste most of every NR-wide tile:

@@ -159,6 +159,8 @@ func TestAgreesWithReference(t *testing.T) {
 		{12, 32, 4, 1}, // exactly one avx512 tile
 		{5, 2, 512, 0},
 		{300, 3, 40, 2},  // few columns: computed as Cᵀ
+		// few columns with k a whole number of vectors: the row-dot path (NN only)
+		{450, 2, 64, 3}, {193, 1, 16, 0}, {7, 3, 48, 1}, {9, 4, 512, 2}, {1, 2, 16, 0}, {385, 2, 8, 0},
 		{20, 100, 37, 1}, // few row tiles: full B panels read in place
 		{20, 32, 10, 0},  // ... with ldb equal to the panel width
 		{0, 5, 3, 0},
@@ -212,9 +214,16 @@ func tn(trans bool) string {
 func TestEpilogue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	smallBlocking(t)
-	for _, s := range []struct{ m, n, k int }{{45, 77, 9}, {130, 170, 140}, {600, 100, 64}, {200, 5, 30}} {
-		for _, ta := range []bool{false, true} {
-			p := newProblem(rng, ta, !ta, s.m, s.n, s.k, 1, 1)
+	for _, s := range []struct {
+		m, n, k int
+		nn      bool // also untransposed A and B (the row-dot path for few columns)
+	}{{45, 77, 9, false}, {130, 170, 140, false}, {600, 100, 64, false}, {200, 5, 30, false}, {500, 2, 64, true}, {401, 3, 32, true}} {
+		layouts := [][2]bool{{false, true}, {true, false}}
+		if s.nn {
+			layouts = append(layouts, [2]bool{false, false})
+		}
+		for _, tr := range layouts {
+			p := newProblem(rng, tr[0], tr[1], s.m, s.n, s.k, 1, 1)
 			ref := p.run(Reference)
 			forEachKernel(t, func(t *testing.T) {
 				count := make([]int32, len(p.c0))

@@ -38,6 +38,10 @@ type kernel struct {
 	// against the widest path's, the machine's real limit.
 	peak      func(n int)
 	peakFlops float64
+	// dot is the row-dot kernel for products with few columns (thin.go), k a multiple of
+	// dotStep; nil where the path has none (such products then go through the tiles).
+	dot     dotFunc
+	dotStep int
 }
 
 // aPath is one way of packing A: the packer (a tile's k steps start at multiples of 16

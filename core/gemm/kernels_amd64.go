@@ -45,6 +45,12 @@ func kernAVX2r4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int
 func kernAVX2r6(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 //go:noescape
+func dotRows2AVX512(k int, a *float32, lda int, bt *float32, c *float32, ldc, rows, ncols, acc int)
+
+//go:noescape
+func dotRows2AVX2(k int, a *float32, lda int, bt *float32, c *float32, ldc, rows, ncols, acc int)
+
+//go:noescape
 func packCopy256(dst, src *float32, ld, kc, w, width int)
 
 //go:noescape
@@ -81,6 +87,7 @@ func archKernels() []*kernel {
 			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
 			packCopy: packCopyAVX512, packTrans: packTransAVX512,
 			peak: peakAVX512, peakFlops: 16 * 16 * 2,
+			dot: dotRows2AVX512, dotStep: 16,
 		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -90,6 +97,7 @@ func archKernels() []*kernel {
 			aCols:    aPath{packCopyAVX2, []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}},
 			packCopy: packCopyAVX2, packTrans: packTransAVX2,
 			peak: peakAVX2, peakFlops: 12 * 8 * 2,
+			dot: dotRows2AVX2, dotStep: 8,
 		})
 	}
 	return ks

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/compdiff/compdiff/core/dsm"
@@ -95,35 +97,64 @@ func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 	// score of a sampling step (20 000 points × 3 sources in one pass), at the paper's
 	// network and at the default profile's.
 	for _, net := range []struct {
-		name string
-		cfg  nn.Config
+		name    string
+		cfg     nn.Config
+		perCore bool // also measured one network per core, as the pipeline's workers run it
 	}{
-		{"width 512, depth 4", nn.Config{In: 6, Out: 2, Width: 512, Depth: 4}},
-		{"width 64, depth 3", nn.Config{In: 6, Out: 2, Width: 64, Depth: 3}},
+		{"width 512, depth 4", nn.Config{In: 6, Out: 2, Width: 512, Depth: 4}, false},
+		{"width 64, depth 3", nn.Config{In: 6, Out: 2, Width: 64, Depth: 3}, true},
 	} {
 		m, err := nn.New(net.cfg, rng.New(1, "bench"))
 		if err != nil {
 			return nil, err
 		}
 		rows := 512
-		x, tgt := fill(rows*net.cfg.In), fill(rows*net.cfg.Out)
-		grad := make([]float32, m.NumParams())
-		opt := &nn.Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
-		var ws nn.Workspace
-		if err := add("training iteration ("+net.name+", batch 512)", 3*ForwardFlops(net.cfg, rows), "ms/iter", 1e3, func() {
-			m.LossGrad(&ws, x, tgt, rows, grad)
-			opt.Step(m.Params(), grad)
-		}); err != nil {
+		// train and forward build one independent instance of the work (own parameters,
+		// optimizer state and workspace), so several can run at once.
+		train := func() func() {
+			m, _ := nn.FromParams(net.cfg, append([]float32(nil), m.Params()...))
+			x, tgt := fill(rows*net.cfg.In), fill(rows*net.cfg.Out)
+			grad := make([]float32, m.NumParams())
+			opt := &nn.Adam{LR: 2e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+			var ws nn.Workspace
+			return func() {
+				m.LossGrad(&ws, x, tgt, rows, grad)
+				opt.Step(m.Params(), grad)
+			}
+		}
+		n := 20000
+		forward := func() func() {
+			f := dsm.ConditionalField(m, 2, 3)
+			xs := make([]float64, 2*n)
+			sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
+			return func() { f.Scores(0.5, xs, sc) }
+		}
+		trainName := "training iteration (" + net.name + ", batch 512)"
+		fwdName := "composed-score forward (" + net.name + ", 20 000 × 3 rows)"
+		if err := add(trainName, 3*ForwardFlops(net.cfg, rows), "ms/iter", 1e3, train()); err != nil {
 			return nil, err
 		}
-		f := dsm.ConditionalField(m, 2, 3)
-		n := 20000
-		xs := make([]float64, 2*n)
-		sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
-		if err := add("composed-score forward ("+net.name+", 20 000 × 3 rows)", ForwardFlops(net.cfg, 3*n), "ms/pass", 1e3, func() {
-			f.Scores(0.5, xs, sc)
-		}); err != nil {
+		if err := add(fwdName, ForwardFlops(net.cfg, 3*n), "ms/pass", 1e3, forward()); err != nil {
 			return nil, err
+		}
+		if !net.perCore || threads < 2 {
+			continue
+		}
+		for _, w := range []struct {
+			name, unit string
+			flops      float64
+			mk         func() func()
+		}{
+			{trainName, "ms/iter", 3 * ForwardFlops(net.cfg, rows), train},
+			{fwdName, "ms/pass", ForwardFlops(net.cfg, 3*n), forward},
+		} {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			sec := timeEach(threads, w.mk, budget)
+			g := w.flops / sec / 1e9
+			out = append(out, Result{Name: w.name + ", one per core", Value: g, Unit: "GFLOP/s", OfPeak: g / peak, Threads: threads,
+				Extra: fmt.Sprintf("%.3g %s on each core", sec*float64(threads)*1e3, w.unit)})
 		}
 	}
 	return out, nil
@@ -137,6 +168,33 @@ func ForwardFlops(c nn.Config, rows int) float64 {
 		in = c.Width
 	}
 	return fl + 2*float64(rows*in*c.Out)
+}
+
+// timeEach runs one instance of the work on every core at once, each with single-threaded
+// multiplies — how the pipeline's workers run nodes of the default profile side by side —
+// and returns the machine's seconds per call (wall time over all calls on all cores).
+func timeEach(threads int, mk func() func(), budget time.Duration) float64 {
+	defer gemm.SetMaxThreads(gemm.SetMaxThreads(1))
+	fs := make([]func(), threads)
+	for i := range fs {
+		fs[i] = mk()
+		fs[i]() // warm-up
+	}
+	var calls atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; time.Since(start) < budget || n < 3; n++ {
+				f()
+				calls.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start).Seconds() / float64(calls.Load())
 }
 
 // timeIt returns seconds per call of f, after a warm-up, over about budget of calls.
