@@ -158,7 +158,7 @@ func TestAgreesWithReference(t *testing.T) {
 		{33, 65, 1, 0},
 		{12, 32, 4, 1}, // exactly one avx512 tile
 		{5, 2, 512, 0},
-		{300, 3, 40, 2},  // few columns: computed as Cᵀ
+		{300, 3, 40, 2}, // few columns: computed as Cᵀ
 		// few columns with k a whole number of vectors: the row-dot path (NN only)
 		{450, 2, 64, 3}, {193, 1, 16, 0}, {7, 3, 48, 1}, {9, 4, 512, 2}, {1, 2, 16, 0}, {385, 2, 8, 0},
 		{20, 100, 37, 1}, // few row tiles: full B panels read in place
