@@ -7,21 +7,27 @@
 // tile. k is a multiple of the vector width (the caller checks). The two column sums are
 // reduced together by a shuffle tree, so every element has one fixed summation order.
 
+// DOT_ARGS loads both kernels' arguments: CX = k in bytes, SI = a, R8 = lda in bytes,
+// DX and BX = the two columns of bt, DI = c, R9 = ldc in bytes, R10 = rows, R11 = ncols,
+// R12 = acc.
+#define DOT_ARGS \
+	MOVQ k+0(FP), CX \
+	SHLQ $2, CX \
+	MOVQ a+8(FP), SI \
+	MOVQ lda+16(FP), R8 \
+	SHLQ $2, R8 \
+	MOVQ bt+24(FP), DX \
+	LEAQ (DX)(CX*1), BX \
+	MOVQ c+32(FP), DI \
+	MOVQ ldc+40(FP), R9 \
+	SHLQ $2, R9 \
+	MOVQ rows+48(FP), R10 \
+	MOVQ ncols+56(FP), R11 \
+	MOVQ acc+64(FP), R12
+
 // func dotRows2AVX512(k int, a *float32, lda int, bt *float32, c *float32, ldc, rows, ncols, acc int)
 TEXT ·dotRows2AVX512(SB), NOSPLIT, $0-72
-	MOVQ k+0(FP), CX
-	SHLQ $2, CX               // bytes of one row of k steps
-	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	SHLQ $2, R8
-	MOVQ bt+24(FP), DX
-	LEAQ (DX)(CX*1), BX       // second column of bt
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R9
-	SHLQ $2, R9
-	MOVQ rows+48(FP), R10
-	MOVQ ncols+56(FP), R11
-	MOVQ acc+64(FP), R12
+	DOT_ARGS
 
 z_row:
 	TESTQ R10, R10
@@ -78,19 +84,7 @@ z_done:
 // As dotRows2AVX512 with 8-float vectors; two accumulators per column (even and odd
 // vectors of k) so the FMA chains overlap, k a multiple of 8.
 TEXT ·dotRows2AVX2(SB), NOSPLIT, $0-72
-	MOVQ k+0(FP), CX
-	SHLQ $2, CX
-	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	SHLQ $2, R8
-	MOVQ bt+24(FP), DX
-	LEAQ (DX)(CX*1), BX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R9
-	SHLQ $2, R9
-	MOVQ rows+48(FP), R10
-	MOVQ ncols+56(FP), R11
-	MOVQ acc+64(FP), R12
+	DOT_ARGS
 
 y_row:
 	TESTQ R10, R10
