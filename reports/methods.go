@@ -64,14 +64,6 @@ type Methods struct {
 	Coverage []CoverageResult
 }
 
-// renderMethods draws methods.md from every cell of the study (RenderMethods).
-func renderMethods(st *Study, dir string) error {
-	if len(st.Methods) == 0 && len(st.Coverage) == 0 {
-		return nil
-	}
-	return RenderMethods(&Methods{Profile: st.Profile, Results: MethodResults(st.AllResults()), Coverage: st.Coverage}, dir)
-}
-
 // meanSE is the mean and standard error over runs.
 func meanSE(v []float64) (m, se float64) {
 	for _, x := range v {
@@ -126,13 +118,16 @@ func aggregateMethods(rs []MethodResult) []methodRow {
 	return out
 }
 
-// RenderMethods writes methods.md (per setting a sampler × model table of SW2 with each sampler's NFE, the
-// coverage diagnostic against the error it predicts, and computed findings) and the
-// figures figures/<setting>-pareto and figures/coverage under dir.
-func RenderMethods(m *Methods, dir string) error {
-	if len(m.Results) == 0 {
+// renderMethods writes methods.md from every cell of the study (per setting a sampler ×
+// model table of SW2 with each sampler's NFE, the coverage diagnostic against the errors it
+// should predict, computed findings, what CoInD's penalty does) and the figures
+// figures/<setting>-pareto and figures/coverage under dir; nothing when the study has no
+// other methods and no coverage.
+func renderMethods(st *Study, dir string) error {
+	if len(st.Methods) == 0 && len(st.Coverage) == 0 {
 		return nil
 	}
+	m := &Methods{Profile: st.Profile, Results: MethodResults(st.AllResults()), Coverage: st.Coverage}
 	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
 		return err
 	}

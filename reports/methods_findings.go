@@ -21,10 +21,10 @@ type coveragePoint struct {
 	KEffect, Excess float64
 }
 
-// coveragePoints averages the diagnostic over runs and pairs it with the K effect and the
-// excess SW2 of the learned kind (conditional when present, else the first other kind of
-// the paper's grid).
-func coveragePoints(m *Methods) []coveragePoint {
+// coveragePoints averages the diagnostic over runs and pairs it with the K effect (up to
+// kmax, the largest K of the paper's grid, which it also returns) and the excess SW2 of the
+// learned kind (conditional when present, else the first other kind of the paper's grid).
+func coveragePoints(m *Methods) (pts []coveragePoint, kmax int) {
 	type key struct {
 		s string
 		n int
@@ -39,7 +39,6 @@ func coveragePoints(m *Methods) []coveragePoint {
 		pool[k] = append(pool[k], c.EffectivePool)
 	}
 	kind := cell.Model("")
-	kmax := 0
 	for _, r := range m.Results {
 		if !r.OnPaperGrid() {
 			continue
@@ -60,7 +59,6 @@ func coveragePoints(m *Methods) []coveragePoint {
 		return sw
 	}
 	one, top := atK(1), atK(kmax)
-	var out []coveragePoint
 	for _, k := range order {
 		exact := one[key{k.s, 0}]
 		if len(one[k]) == 0 || len(top[k]) == 0 || len(exact) == 0 {
@@ -70,9 +68,9 @@ func coveragePoints(m *Methods) []coveragePoint {
 		l, _ := meanSE(one[k])
 		h, _ := meanSE(top[k])
 		e, _ := meanSE(exact)
-		out = append(out, coveragePoint{Setting: k.s, N: k.n, Pool: p, KEffect: h - l, Excess: l - e})
+		pts = append(pts, coveragePoint{Setting: k.s, N: k.n, Pool: p, KEffect: h - l, Excess: l - e})
 	}
-	return out
+	return pts, kmax
 }
 
 // ranks returns the mid-ranks of v (ties share their mean rank).
@@ -118,15 +116,9 @@ func Spearman(x, y []float64) float64 {
 }
 
 func writeCoverage(b *strings.Builder, m *Methods, dir string) error {
-	pts := coveragePoints(m)
+	pts, kmax := coveragePoints(m)
 	if len(pts) == 0 {
 		return nil
-	}
-	kmax := 0
-	for _, r := range m.Results {
-		if r.OnPaperGrid() {
-			kmax = max(kmax, r.K)
-		}
 	}
 	x, ke, ex := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
 	b.WriteString("## Coverage diagnostic\n\n")
@@ -258,11 +250,7 @@ func writePenalty(b *strings.Builder, rs []MethodResult) {
 		}
 		sw[k][r.Run] = r.SW2
 	}
-	type test struct {
-		c   *comparison
-		ref string
-	}
-	bySetting := map[string][]test{}
+	bySetting := map[string][]*comparison{}
 	var settings []string
 	for _, k := range order {
 		if k.lam <= 0 {
@@ -285,7 +273,7 @@ func writePenalty(b *strings.Builder, rs []MethodResult) {
 		if _, ok := bySetting[k.s]; !ok {
 			settings = append(settings, k.s)
 		}
-		bySetting[k.s] = append(bySetting[k.s], test{c, refName})
+		bySetting[k.s] = append(bySetting[k.s], c)
 	}
 	if len(settings) == 0 {
 		return
@@ -293,22 +281,18 @@ func writePenalty(b *strings.Builder, rs []MethodResult) {
 	b.WriteString("## What CoInD's penalty does (computed)\n\n")
 	b.WriteString("Per-run paired differences of SW2, CoInD with the penalty minus its reference at the same N (λ = 0 when the profile lists it, else the conditional model, which was also trained without joint conditions). Two-sided paired t-tests, Holm over each setting's tests at α = 0.05.\n\n")
 	for _, s := range settings {
-		ts := bySetting[s]
-		var cs []*comparison
-		for _, t := range ts {
-			cs = append(cs, t.c)
-		}
+		cs := bySetting[s]
 		testFamily(cs, Alpha)
-		for _, t := range ts {
-			m, se, _ := tStat(t.c.D)
+		for _, c := range cs {
+			m, se, _ := tStat(c.D)
 			word := "makes no detectable difference (open)"
-			switch t.c.outcome() {
+			switch c.outcome() {
 			case yes:
 				word = "lowers SW2 (supported)"
 			case no:
 				word = "raises SW2 (it hurts here)"
 			}
-			fmt.Fprintf(b, "- %s, %s: SW2 difference %+.4f ± %.4f over %d runs; the penalty %s.\n", s, t.c.Desc, m, se, len(t.c.D), word)
+			fmt.Fprintf(b, "- %s, %s: SW2 difference %+.4f ± %.4f over %d runs; the penalty %s.\n", s, c.Desc, m, se, len(c.D), word)
 		}
 	}
 	b.WriteString("\n")

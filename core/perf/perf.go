@@ -129,25 +129,23 @@ func Run(ctx context.Context, budget time.Duration) ([]Result, error) {
 			sc := [][]float64{make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)}
 			return func() { f.Scores(0.5, xs, sc) }
 		}
-		trainName := "training iteration (" + net.name + ", batch 512)"
-		fwdName := "composed-score forward (" + net.name + ", 20 000 × 3 rows)"
-		if err := add(trainName, 3*ForwardFlops(net.cfg, rows), "ms/iter", 1e3, train()); err != nil {
-			return nil, err
-		}
-		if err := add(fwdName, ForwardFlops(net.cfg, 3*n), "ms/pass", 1e3, forward()); err != nil {
-			return nil, err
-		}
-		if !net.perCore || threads < 2 {
-			continue
-		}
-		for _, w := range []struct {
+		works := []struct {
 			name, unit string
 			flops      float64
 			mk         func() func()
 		}{
-			{trainName, "ms/iter", 3 * ForwardFlops(net.cfg, rows), train},
-			{fwdName, "ms/pass", ForwardFlops(net.cfg, 3*n), forward},
-		} {
+			{"training iteration (" + net.name + ", batch 512)", "ms/iter", 3 * ForwardFlops(net.cfg, rows), train},
+			{"composed-score forward (" + net.name + ", 20 000 × 3 rows)", "ms/pass", ForwardFlops(net.cfg, 3*n), forward},
+		}
+		for _, w := range works {
+			if err := add(w.name, w.flops, w.unit, 1e3, w.mk()); err != nil {
+				return nil, err
+			}
+		}
+		if !net.perCore || threads < 2 {
+			continue
+		}
+		for _, w := range works {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
