@@ -108,6 +108,15 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	if err != nil {
 		return nil, err
 	}
+	// The coverage diagnostic only feeds methods.md, so it is read here and not by
+	// loadStudy, which -decide's looks also call.
+	for i := range p.Settings {
+		cov, err := assembleCoverage(env, &p.Settings[i])
+		if err != nil {
+			return nil, fmt.Errorf("report: coverage diagnostic of %s: %w", p.Settings[i].ID, err)
+		}
+		st.Coverage = append(st.Coverage, cov...)
+	}
 	if err := reports.Render(st, env.OutDir); err != nil {
 		return nil, err
 	}
@@ -152,18 +161,13 @@ func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 				st.Methods = append(st.Methods, r)
 			}
 		}
-		cov, err := assembleCoverage(env, rs)
-		if err != nil {
-			return nil, fmt.Errorf("report: coverage diagnostic of %s: %w", rs.ID, err)
-		}
-		st.Coverage = append(st.Coverage, cov...)
 		checks, err := theoremChecks(env, rs)
 		if err != nil {
 			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
 		}
 		st.Theorems = append(st.Theorems, checks...)
 	}
-	if len(st.Methods) > 0 || len(st.Coverage) > 0 {
+	if len(st.Methods) > 0 {
 		st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: results.csv with its method, lambda and nfe columns; figures: figures/<setting>-pareto, figures/coverage).")
 	}
 	return st, nil
