@@ -109,7 +109,8 @@ func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, err
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("unknown sampler %q (want fkc, sde, ode, superdiff-and or superdiff-or)", p.Method)
+		_, err := cell.ParseMethod(p.Method) // names the samplers there are
+		return nil, err
 	}
 	// Network evaluations per output sample: one per source per point of every field call.
 	info["nfe"] = strconv.FormatFloat(counted.PerSample(p.N), 'g', -1, 64)
