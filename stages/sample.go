@@ -109,8 +109,10 @@ func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, err
 			return nil, err
 		}
 	default:
-		_, err := cell.ParseMethod(p.Method) // names the samplers there are
-		return nil, err
+		if _, err := cell.ParseMethod(p.Method); err != nil { // names the samplers there are
+			return nil, err
+		}
+		return nil, fmt.Errorf("sampler %q is known but the sample stage does not run it", p.Method)
 	}
 	// Network evaluations per output sample: one per source per point of every field call.
 	info["nfe"] = strconv.FormatFloat(counted.PerSample(p.N), 'g', -1, 64)
