@@ -15,7 +15,7 @@ import (
 )
 
 // TrainVersion: bump when trained weights change for the same params.
-const TrainVersion = 1
+const TrainVersion = 2 // 2: SiLU is z/(1 + exp(−z)) with a shorter exp polynomial (last-ulp changes)
 
 // TrainParams: an ε-prediction MLP trained by denoising score matching (SPEC §6) on the
 // pools given as inputs "pool0".."pool{S-1}": one conditional network over S sources, or

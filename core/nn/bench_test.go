@@ -88,6 +88,26 @@ func BenchmarkForward(b *testing.B) {
 	b.ReportMetric(gemmFlops(paperShape, rows)/sec/1e9, "GFLOP/s")
 }
 
+// BenchmarkForwardDefault is a forward pass of the default profile's network (width 64,
+// depth 3) on 20 000 rows, the sampling stage's shape; run it with -cpu 1 to see it as the
+// pipeline's workers do (one node per core).
+func BenchmarkForwardDefault(b *testing.B) {
+	const rows = 20000
+	shape := Config{In: 6, Out: 2, Width: 64, Depth: 3}
+	r := rand.New(rand.NewPCG(1, 2))
+	m, _ := New(shape, r)
+	x := randMat(r, rows*shape.In, 1)
+	ws := new(Workspace)
+	m.Forward(ws, x, rows)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		m.Forward(ws, x, rows)
+	}
+	sec := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(gemmFlops(shape, rows)/sec/1e9, "GFLOP/s")
+}
+
 // BenchmarkBiasSiLU is the forward epilogue alone on one 512×512 activation matrix.
 // (Inside the GEMM it runs on small blocks already in L1; here the matrix comes from L2.)
 func BenchmarkBiasSiLU(b *testing.B) {

@@ -5,24 +5,27 @@
 // assembler lacks most vector float instructions, so they are WORDs with the instruction
 // in a comment; the tests under emulation check them against the pure-Go kernels.
 
-DATA sigconsts<>+0(SB)/4, $88.0
-DATA sigconsts<>+4(SB)/4, $-87.0
-DATA sigconsts<>+8(SB)/4, $1.44269504088896341
-DATA sigconsts<>+12(SB)/4, $0.5
-DATA sigconsts<>+16(SB)/4, $1.0
-DATA sigconsts<>+20(SB)/4, $0.693359375
-DATA sigconsts<>+24(SB)/4, $-2.12194440e-4
-DATA sigconsts<>+28(SB)/4, $5.0000001201e-1
-DATA sigconsts<>+32(SB)/4, $1.6666665459e-1
-DATA sigconsts<>+36(SB)/4, $4.1665795894e-2
-DATA sigconsts<>+40(SB)/4, $8.3334519073e-3
-DATA sigconsts<>+44(SB)/4, $1.3981999507e-3
-DATA sigconsts<>+48(SB)/4, $1.9875691500e-4
-GLOBL sigconsts<>(SB), RODATA|NOPTR, $52
+DATA sigconsts<>+0(SB)/4, $12582912.0
+DATA sigconsts<>+4(SB)/4, $87.0
+DATA sigconsts<>+8(SB)/4, $-88.0
+DATA sigconsts<>+12(SB)/4, $-1.44269504088896341
+DATA sigconsts<>+16(SB)/4, $0.0
+DATA sigconsts<>+20(SB)/4, $1.0
+DATA sigconsts<>+24(SB)/4, $0.693359375
+DATA sigconsts<>+28(SB)/4, $-2.12194440e-4
+DATA sigconsts<>+32(SB)/4, $-1.0000000496403856
+DATA sigconsts<>+36(SB)/4, $0.5000000434374543
+DATA sigconsts<>+40(SB)/4, $-0.16666365441265132
+DATA sigconsts<>+44(SB)/4, $0.041664777297649398
+DATA sigconsts<>+48(SB)/4, $-0.0083790111619178563
+DATA sigconsts<>+52(SB)/4, $0.0014061240378206079
+GLOBL sigconsts<>(SB), RODATA|NOPTR, $56
 
-// Replicates the sigmoid constants into V17..V29 (clamp 88, −87, log2e, ½, 1, ln2hi, ln2lo, c1..c6).
+// Replicates the SiLU constants into V16..V29 (1.5·2^23, clamp 87, −88, −log2e, unused, 1,
+// ln2hi, ln2lo, c1..c6).
 #define SIGMOID_CONSTS \
 	MOVD $sigconsts<>(SB), R7 \
+	VLD1R.P 4(R7), [V16.S4] \
 	VLD1R.P 4(R7), [V17.S4] \
 	VLD1R.P 4(R7), [V18.S4] \
 	VLD1R.P 4(R7), [V19.S4] \
@@ -37,18 +40,16 @@ GLOBL sigconsts<>(SB), RODATA|NOPTR, $52
 	VLD1R.P 4(R7), [V28.S4] \
 	VLD1R.P 4(R7), [V29.S4]
 
-// SIGMOID sets V1 = σ(V0) = 1/(1 + exp(−V0)), the steps of act.go's expf; clobbers V2-V5, V7.
-#define SIGMOID \
-	WORD $0x6ea0f802 \ // FNEG V2.4S, V0.4S
-	WORD $0x4eb1f442 \ // FMIN V2.4S, V2.4S, V17.4S
+// ONE_PLUS_EXP sets V7 = 1 + exp(−V0), the steps of act.go's expNeg; clobbers V2-V5.
+#define ONE_PLUS_EXP \
+	WORD $0x4eb1f402 \ // FMIN V2.4S, V0.4S, V17.4S: z clamped to [−88, 87]
 	WORD $0x4e32f442 \ // FMAX V2.4S, V2.4S, V18.4S
-	WORD $0x6e33dc43 \ // FMUL V3.4S, V2.4S, V19.4S
-	WORD $0x4e34d463 \ // FADD V3.4S, V3.4S, V20.4S
-	WORD $0x4e219863 \ // FRINTM V3.4S, V3.4S
-	VFMLS V22.S4, V3.S4, V2.S4 \
-	VFMLS V23.S4, V3.S4, V2.S4 \
-	WORD $0x6e22dc44 \ // FMUL V4.4S, V2.4S, V2.4S
-	VMOV V28.B16, V5.B16 \
+	VMOV V16.B16, V3.B16 \ // n = round(−z·log2e), by adding and removing 1.5·2^23
+	VFMLA V19.S4, V2.S4, V3.S4 \
+	WORD $0x4eb0d464 \ // FSUB V4.4S, V3.4S, V16.4S
+	VFMLA V22.S4, V4.S4, V2.S4 \ // u = z + n·ln2hi + n·ln2lo
+	VFMLA V23.S4, V4.S4, V2.S4 \
+	VMOV V28.B16, V5.B16 \ // q = ((((((c6 u + c5) u + c4) u + c3) u + c2) u + c1) u + 1
 	VFMLA V29.S4, V2.S4, V5.S4 \
 	VMOV V27.B16, V7.B16 \
 	VFMLA V5.S4, V2.S4, V7.S4 \
@@ -58,21 +59,27 @@ GLOBL sigconsts<>(SB), RODATA|NOPTR, $52
 	VFMLA V5.S4, V2.S4, V7.S4 \
 	VMOV V24.B16, V5.B16 \
 	VFMLA V7.S4, V2.S4, V5.S4 \
-	VMOV V2.B16, V7.B16 \
-	VFMLA V5.S4, V4.S4, V7.S4 \
-	WORD $0x4e35d4e7 \ // FADD V7.4S, V7.4S, V21.4S
-	WORD $0x4ea1b863 \ // FCVTZS V3.4S, V3.4S
-	VSHL $23, V3.S4, V3.S4 \
+	VMOV V21.B16, V7.B16 \
+	VFMLA V5.S4, V2.S4, V7.S4 \
+	VSHL $23, V3.S4, V3.S4 \ // exp(−z) = q·2^n: n added to the exponent bits
 	VADD V3.S4, V7.S4, V7.S4 \
-	WORD $0x4e35d4e7 \ // FADD V7.4S, V7.4S, V21.4S
-	WORD $0x6e27fea1 // FDIV V1.4S, V21.4S, V7.4S
+	WORD $0x4e35d4e7 // FADD V7.4S, V7.4S, V21.4S
 
-// DERIV sets V6 = σ·(1 + z·(1 − σ)) from V0 = z, V1 = σ; clobbers V5.
-#define DERIV \
+// SILU sets V1 = V0/(1 + exp(−V0)) (a division, not z·σ, as act.go); clobbers V2-V5, V7.
+#define SILU \
+	ONE_PLUS_EXP \
+	WORD $0x6e27fc01 // FDIV V1.4S, V0.4S, V7.4S
+
+// SILU_DERIV sets V1 = SiLU(V0) exactly as SILU does and V6 = SiLU'(V0) =
+// σ·(1 + z·(1 − σ)), σ = 1/(1 + exp(−z)); clobbers V2-V5, V7.
+#define SILU_DERIV \
+	ONE_PLUS_EXP \
+	WORD $0x6e27fea1 \ // FDIV V1.4S, V21.4S, V7.4S: σ
 	WORD $0x4ea1d6a6 \ // FSUB V6.4S, V21.4S, V1.4S
 	VMOV V21.B16, V5.B16 \
 	VFMLA V6.S4, V0.S4, V5.S4 \
-	WORD $0x6e21dca6 // FMUL V6.4S, V5.4S, V1.4S
+	WORD $0x6e21dca6 \ // FMUL V6.4S, V5.4S, V1.4S
+	WORD $0x6e27fc01 // FDIV V1.4S, V0.4S, V7.4S
 
 // func biasSiLUBlockNEON(c *float32, ldc int, b *float32, rows, cols int), cols a positive multiple of 4.
 TEXT ·biasSiLUBlockNEON(SB), NOSPLIT, $0-40
@@ -91,8 +98,7 @@ silu_col:
 	VLD1   (R8), [V0.S4]
 	VLD1.P 16(R9), [V2.S4]
 	WORD $0x4e22d400 // FADD V0.4S, V0.4S, V2.4S
-	SIGMOID
-	WORD $0x6e21dc01 // FMUL V1.4S, V0.4S, V1.4S
+	SILU
 	VST1.P [V1.S4], 16(R8)
 	SUB    $4, R10, R10
 	CBNZ   R10, silu_col
@@ -123,9 +129,7 @@ deriv_col:
 	VLD1   (R8), [V0.S4]
 	VLD1.P 16(R9), [V2.S4]
 	WORD $0x4e22d400 // FADD V0.4S, V0.4S, V2.4S
-	SIGMOID
-	DERIV
-	WORD $0x6e21dc01 // FMUL V1.4S, V0.4S, V1.4S
+	SILU_DERIV
 	VST1.P [V1.S4], 16(R8)
 	VST1.P [V6.S4], 16(R11)
 	SUB    $4, R10, R10

@@ -2,9 +2,9 @@
 
 // AVX2+FMA row kernels for the MLP epilogues and Adam: the AVX-512 ones of kernels_amd64.s
 // on 8 lanes. AVX2 has no VSCALEFPS or masked registers: 2^n is added to the exponent
-// bits (n ∈ [−126, 127] after the clamp, so it never leaves the normal range), the
-// reciprocal is a true division, and each row ends with one VMASKMOVPS step whose lane
-// mask comes from the sliding window ·laneMask.
+// bits (n ∈ [−126, 127] after the clamp; only at its far end, where 1 + exp(−z) rounds
+// to 1 anyway, can the sum leave the normal range), and each row ends with one VMASKMOVPS
+// step whose lane mask comes from the sliding window ·laneMask.
 
 #define B8(name, bits) \
 	DATA name<>+0(SB)/4, bits \
@@ -21,61 +21,65 @@
 	DATA name<>+0(SB)/4, bits \
 	GLOBL name<>(SB), RODATA|NOPTR, $4
 
-B1(negzero, $0x80000000)
-B1(log2e, $1.44269504088896341)
-B1(half, $0.5)
+B1(magic, $12582912.0)
+B1(neglog2e, $-1.44269504088896341)
 B1(one, $1.0)
 B1(ln2hi, $0.693359375)
 B1(ln2lo, $-2.12194440e-4)
-B1(c6, $1.9875691500e-4)
-B8(ymaxarg, $88.0)
-B8(yminarg, $-87.0)
-B8(yc1, $5.0000001201e-1)
-B8(yc2, $1.6666665459e-1)
-B8(yc3, $4.1665795894e-2)
-B8(yc4, $8.3334519073e-3)
-B8(yc5, $1.3981999507e-3)
+B1(c6, $0.0014061240378206079)
+B1(c5, $-0.0083790111619178563)
+B1(c4, $0.041664777297649398)
+B8(ymaxarg, $87.0)
+B8(yminarg, $-88.0)
+B8(yc3, $-0.16666365441265132)
+B8(yc2, $0.5000000434374543)
+B8(yc1, $-1.0000000496403856)
 
-// Y7 −0, Y8 log2e, Y9 ½, Y10 1, Y11 ln2hi, Y12 ln2lo, Y13 c6; Y15 is the tail mask.
+// Y7 1.5·2^23, Y8 −log2e, Y9 ln2hi, Y10 1, Y11 ln2lo, Y12..Y14 c6..c4; Y15 is the tail mask.
 #define SIGMOID_CONSTS_Y \
-	VBROADCASTSS negzero<>(SB), Y7 \
-	VBROADCASTSS log2e<>(SB), Y8 \
-	VBROADCASTSS half<>(SB), Y9 \
+	VBROADCASTSS magic<>(SB), Y7 \
+	VBROADCASTSS neglog2e<>(SB), Y8 \
+	VBROADCASTSS ln2hi<>(SB), Y9 \
 	VBROADCASTSS one<>(SB), Y10 \
-	VBROADCASTSS ln2hi<>(SB), Y11 \
-	VBROADCASTSS ln2lo<>(SB), Y12 \
-	VBROADCASTSS c6<>(SB), Y13
+	VBROADCASTSS ln2lo<>(SB), Y11 \
+	VBROADCASTSS c6<>(SB), Y12 \
+	VBROADCASTSS c5<>(SB), Y13 \
+	VBROADCASTSS c4<>(SB), Y14
 
-// SIGMOID_Y sets Y1 = σ(Y0) = 1/(1 + exp(−Y0)); clobbers Y2..Y5.
-#define SIGMOID_Y \
-	VXORPS Y7, Y0, Y2 \                   // t = −z, clamped to [−87, 88]
-	VMINPS ymaxarg<>(SB), Y2, Y2 \
+// ONE_PLUS_EXP_Y sets Y5 = 1 + exp(−Y0), the steps of act.go's expNeg; clobbers Y2..Y4.
+#define ONE_PLUS_EXP_Y \
+	VMINPS ymaxarg<>(SB), Y0, Y2 \       // z clamped to [−88, 87]
 	VMAXPS yminarg<>(SB), Y2, Y2 \
-	VMULPS Y8, Y2, Y3 \                   // n = floor(t·log2e + 0.5)
-	VADDPS Y9, Y3, Y3 \
-	VROUNDPS $1, Y3, Y3 \
-	VFNMADD231PS Y11, Y3, Y2 \            // r = t − n·ln2hi − n·ln2lo
-	VFNMADD231PS Y12, Y3, Y2 \
-	VMULPS Y2, Y2, Y4 \                   // z = r²
-	VMOVAPS Y13, Y5 \                     // p = ((((c6 r + c5) r + c4) r + c3) r + c2) r + c1
-	VFMADD213PS yc5<>(SB), Y2, Y5 \
-	VFMADD213PS yc4<>(SB), Y2, Y5 \
+	VMOVAPS Y8, Y3 \                     // j = z·(−log2e) + 1.5·2^23: n = round(−z·log2e) in the low bits
+	VFMADD213PS Y7, Y2, Y3 \
+	VSUBPS Y7, Y3, Y4 \                  // n
+	VFMADD231PS Y9, Y4, Y2 \             // u = z + n·ln2hi + n·ln2lo
+	VFMADD231PS Y11, Y4, Y2 \
+	VMOVAPS Y12, Y5 \                    // q = ((((((c6 u + c5) u + c4) u + c3) u + c2) u + c1) u + 1
+	VFMADD213PS Y13, Y2, Y5 \
+	VFMADD213PS Y14, Y2, Y5 \
 	VFMADD213PS yc3<>(SB), Y2, Y5 \
 	VFMADD213PS yc2<>(SB), Y2, Y5 \
 	VFMADD213PS yc1<>(SB), Y2, Y5 \
-	VFMADD213PS Y2, Y4, Y5 \              // p·z + r
-	VADDPS Y10, Y5, Y5 \                  // + 1
-	VCVTPS2DQ Y3, Y3 \                    // exp(t) = p·2^n, n added to the exponent
-	VPSLLD $23, Y3, Y3 \
+	VFMADD213PS Y10, Y2, Y5 \
+	VPSLLD $23, Y3, Y3 \                 // exp(−z) = q·2^n: n added to the exponent bits
 	VPADDD Y3, Y5, Y5 \
-	VADDPS Y10, Y5, Y5 \                  // 1 + exp(t)
-	VDIVPS Y5, Y10, Y1
+	VADDPS Y10, Y5, Y5
 
-// DERIV_Y sets Y6 = σ·(1 + z·(1 − σ)) from Y0 = z, Y1 = σ.
-#define DERIV_Y \
+// SILU_Y sets Y1 = Y0/(1 + exp(−Y0)): a division instead of z·σ saves the product.
+#define SILU_Y \
+	ONE_PLUS_EXP_Y \
+	VDIVPS Y5, Y0, Y1
+
+// SILU_DERIV_Y sets Y1 = SiLU(Y0) exactly as SILU_Y does and Y6 = SiLU'(Y0) =
+// σ·(1 + z·(1 − σ)); clobbers Y2..Y5.
+#define SILU_DERIV_Y \
+	ONE_PLUS_EXP_Y \
+	VDIVPS      Y5, Y10, Y1 \
 	VSUBPS      Y1, Y10, Y6 \
 	VFMADD213PS Y10, Y0, Y6 \
-	VMULPS      Y1, Y6, Y6
+	VMULPS      Y1, Y6, Y6 \
+	VDIVPS      Y5, Y0, Y1
 
 // MASK_Y sets Y15 to the low (cols mod 8) lanes, using AX and CX.
 #define MASK_Y(cols) \
@@ -108,8 +112,7 @@ ysilu_col:
 	JL   ysilu_tail
 	VMOVUPS (R12), Y0
 	VADDPS  (SI), Y0, Y0
-	SIGMOID_Y
-	VMULPS  Y1, Y0, Y1
+	SILU_Y
 	VMOVUPS Y1, (R12)
 	ADDQ    $32, R12
 	ADDQ    $32, SI
@@ -122,8 +125,7 @@ ysilu_tail:
 	VMASKMOVPS (R12), Y15, Y0
 	VMASKMOVPS (SI), Y15, Y6
 	VADDPS     Y6, Y0, Y0
-	SIGMOID_Y
-	VMULPS     Y1, Y0, Y1
+	SILU_Y
 	VMASKMOVPS Y1, Y15, (R12)
 
 ysilu_next:
@@ -161,9 +163,7 @@ yderiv_col:
 	JL   yderiv_tail
 	VMOVUPS (R12), Y0
 	VADDPS  (SI), Y0, Y0
-	SIGMOID_Y
-	DERIV_Y
-	VMULPS  Y1, Y0, Y1
+	SILU_DERIV_Y
 	VMOVUPS Y1, (R12)
 	VMOVUPS Y6, (R13)
 	ADDQ    $32, R12
@@ -178,9 +178,7 @@ yderiv_tail:
 	VMASKMOVPS (R12), Y15, Y0
 	VMASKMOVPS (SI), Y15, Y6
 	VADDPS     Y6, Y0, Y0
-	SIGMOID_Y
-	DERIV_Y
-	VMULPS     Y1, Y0, Y1
+	SILU_DERIV_Y
 	VMASKMOVPS Y1, Y15, (R12)
 	VMASKMOVPS Y6, Y15, (R13)
 

@@ -172,3 +172,21 @@ func TestAdamConstsLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestExpNegAccuracy sweeps expNeg over its whole range against float64 exp: the parity
+// bounds (parity.ActULP) assume exp to 2 ulp, which the polynomial's 2.6e−9 truncation
+// error and the float32 roundings of the steps must stay within.
+func TestExpNegAccuracy(t *testing.T) {
+	worst, at := 0.0, float32(0)
+	for z := float32(-88); z <= 87; z = math.Nextafter32(z, 100) + 3e-5*float32(math.Abs(float64(z))) {
+		got, exact := float64(expNeg(z)), math.Exp(-float64(z))
+		ulp := float64(math.Nextafter32(float32(exact), float32(math.Inf(1))) - float32(exact))
+		if e := math.Abs(got-exact) / ulp; e > worst {
+			worst, at = e, z
+		}
+	}
+	t.Logf("worst error %.2f ulp at z = %v", worst, at)
+	if worst > 2 {
+		t.Fatalf("expNeg(%v) is off by %.2f ulp; the parity bounds assume at most 2", at, worst)
+	}
+}
