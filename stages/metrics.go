@@ -12,7 +12,7 @@ import (
 )
 
 // MetricsVersion: bump when metric values change for the same inputs.
-const MetricsVersion = 2 // 2: carries its samples' cell
+const MetricsVersion = 3 // 2: carries its samples' cell; 3: MMD² kernel sums in 8 lanes (expSum)
 
 // MetricsParams: SW2 and MMD² of input "samples" against input "truth".
 type MetricsParams struct {

@@ -274,6 +274,23 @@ func BenchmarkMMD2_5000(b *testing.B) {
 	}
 }
 
+// The default profile's evaluation: 600 model samples vs 3000 ground-truth samples.
+func BenchmarkMMD2Default(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	x, y := normals(r, 600, 0, 0), normals(r, 3000, 0.2, 0)
+	for b.Loop() {
+		MMD2(x, y, 2)
+	}
+}
+
+func BenchmarkSW2Default(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	x, y := normals(r, 600, 0, 0), normals(r, 3000, 0.2, 0)
+	for b.Loop() {
+		SW2(x, y, 2, 2000, r)
+	}
+}
+
 func BenchmarkSW2_5000(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	x, y := normals(r, 5000, 0, 0), normals(r, 5000, 0.2, 0)

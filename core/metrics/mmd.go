@@ -96,14 +96,10 @@ func triCuts(n int) (c [workers + 1]int) {
 func triSum(x []float64, d int, gamma float64) float64 {
 	n := len(x) / d
 	return parallelRows(triCuts(n), func(_, lo, hi int) float64 {
+		buf := make([]float64, n)
 		s := 0.0
 		for i := lo; i < hi; i++ {
-			xi := x[i*d : (i+1)*d]
-			row := 0.0
-			for j := i + 1; j < n; j++ {
-				row += kernel(gamma, sqDist(xi, x[j*d:(j+1)*d]))
-			}
-			s += row
+			s += kernelRow(x[i*d:(i+1)*d], x[(i+1)*d:], d, gamma, buf)
 		}
 		return s
 	})
@@ -113,17 +109,40 @@ func triSum(x []float64, d int, gamma float64) float64 {
 func crossSum(x, y []float64, d int, gamma float64) float64 {
 	m := len(y) / d
 	return parallelRows(evenCuts(len(x)/d), func(_, lo, hi int) float64 {
+		buf := make([]float64, m)
 		s := 0.0
 		for i := lo; i < hi; i++ {
-			xi := x[i*d : (i+1)*d]
-			row := 0.0
-			for j := 0; j < m; j++ {
-				row += kernel(gamma, sqDist(xi, y[j*d:(j+1)*d]))
-			}
-			s += row
+			s += kernelRow(x[i*d:(i+1)*d], y, d, gamma, buf)
 		}
 		return s
 	})
+}
+
+// kernelRow is Σ_j k(xi, y_j) over the rows of y, summed by expSum (buf holds the squared
+// distances). A zero median (γ = +Inf) takes the scalar kernel, which defines k there.
+func kernelRow(xi, y []float64, d int, gamma float64, buf []float64) float64 {
+	m := len(y) / d
+	if math.IsInf(gamma, 1) {
+		s := 0.0
+		for j := 0; j < m; j++ {
+			s += kernel(gamma, sqDist(xi, y[j*d:(j+1)*d]))
+		}
+		return s
+	}
+	buf = buf[:m]
+	if d == 2 { // the study's dimension: the same sums as sqDist, without its slicing
+		x0, x1 := xi[0], xi[1]
+		y = y[:2*m]
+		for j := range buf {
+			t0, t1 := x0-y[2*j], x1-y[2*j+1]
+			buf[j] = t0*t0 + t1*t1
+		}
+	} else {
+		for j := range buf {
+			buf[j] = sqDist(xi, y[j*d:(j+1)*d])
+		}
+	}
+	return expSum(buf, -gamma)
 }
 
 // radixBits is the width of the first selection digit: the top 20 bits of a non-negative
