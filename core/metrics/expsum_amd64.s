@@ -32,8 +32,38 @@ D4(t11, $0x3fe0000000000000)  // 1/2!
 D4(t12, $0x3ff0000000000000)  // 1/1!
 D4(t13, $0x3ff0000000000000)  // 1
 
+// EXP_ADD_Y adds exp(max(g·v, −700)) for the 4 values at off(SI) to acc (g in Y0), the
+// steps of expNonPos: x = max(g·v, −700); j = x·log2e + 1.5·2^52 (n = j − 1.5·2^52 in
+// its low bits); r = x − n·ln2hi − n·ln2lo; p = Horner over 1/13! … 1; p·2^n by adding n
+// to the exponent bits. Clobbers x, j, n, p.
+#define EXP_ADD_Y(off, x, j, n, p, acc) \
+	VMULPD off(SI), Y0, x \
+	VMAXPD expmin<>(SB), x, x \
+	VMOVUPD log2e<>(SB), j \
+	VFMADD213PD magic<>(SB), x, j \
+	VSUBPD magic<>(SB), j, n \
+	VFMADD231PD negln2hi<>(SB), n, x \
+	VFMADD231PD negln2lo<>(SB), n, x \
+	VMOVUPD t0<>(SB), p \
+	VFMADD213PD t1<>(SB), x, p \
+	VFMADD213PD t2<>(SB), x, p \
+	VFMADD213PD t3<>(SB), x, p \
+	VFMADD213PD t4<>(SB), x, p \
+	VFMADD213PD t5<>(SB), x, p \
+	VFMADD213PD t6<>(SB), x, p \
+	VFMADD213PD t7<>(SB), x, p \
+	VFMADD213PD t8<>(SB), x, p \
+	VFMADD213PD t9<>(SB), x, p \
+	VFMADD213PD t10<>(SB), x, p \
+	VFMADD213PD t11<>(SB), x, p \
+	VFMADD213PD t12<>(SB), x, p \
+	VFMADD213PD t13<>(SB), x, p \
+	VPSLLQ $52, j, j \
+	VPADDQ j, p, p \
+	VADDPD p, acc, acc
+
 // func expLanesAVX2(v *float64, n int, scale float64, s *[8]float64)
-// s[j mod 8] += exp(g·v[j]) for j < n, n a multiple of 8: lanes 0–3 in Y14, 4–7 in Y15.
+// s[j mod 8] += exp(scale·v[j]) for j < n, n a multiple of 8: lanes 0–3 in Y14, 4–7 in Y15.
 TEXT ·expLanesAVX2(SB), NOSPLIT, $0-32
 	MOVQ v+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -44,54 +74,8 @@ TEXT ·expLanesAVX2(SB), NOSPLIT, $0-32
 	SHRQ $3, CX
 	JZ   y_done
 y_loop:
-	VMULPD 0(SI), Y0, Y1             // x = max(g·v, −700)
-	VMAXPD expmin<>(SB), Y1, Y1
-	VMOVUPD log2e<>(SB), Y2            // j = x·log2e + 1.5·2^52
-	VFMADD213PD magic<>(SB), Y1, Y2
-	VSUBPD magic<>(SB), Y2, Y3        // n
-	VFMADD231PD negln2hi<>(SB), Y3, Y1  // r = x − n·ln2hi − n·ln2lo
-	VFMADD231PD negln2lo<>(SB), Y3, Y1
-	VMOVUPD t0<>(SB), Y4
-	VFMADD213PD t1<>(SB), Y1, Y4
-	VFMADD213PD t2<>(SB), Y1, Y4
-	VFMADD213PD t3<>(SB), Y1, Y4
-	VFMADD213PD t4<>(SB), Y1, Y4
-	VFMADD213PD t5<>(SB), Y1, Y4
-	VFMADD213PD t6<>(SB), Y1, Y4
-	VFMADD213PD t7<>(SB), Y1, Y4
-	VFMADD213PD t8<>(SB), Y1, Y4
-	VFMADD213PD t9<>(SB), Y1, Y4
-	VFMADD213PD t10<>(SB), Y1, Y4
-	VFMADD213PD t11<>(SB), Y1, Y4
-	VFMADD213PD t12<>(SB), Y1, Y4
-	VFMADD213PD t13<>(SB), Y1, Y4
-	VPSLLQ $52, Y2, Y2                // exp(x) = p·2^n: n added to the exponent bits
-	VPADDQ Y2, Y4, Y4
-	VADDPD Y4, Y14, Y14
-	VMULPD 32(SI), Y0, Y5             // x = max(g·v, −700)
-	VMAXPD expmin<>(SB), Y5, Y5
-	VMOVUPD log2e<>(SB), Y6            // j = x·log2e + 1.5·2^52
-	VFMADD213PD magic<>(SB), Y5, Y6
-	VSUBPD magic<>(SB), Y6, Y7        // n
-	VFMADD231PD negln2hi<>(SB), Y7, Y5  // r = x − n·ln2hi − n·ln2lo
-	VFMADD231PD negln2lo<>(SB), Y7, Y5
-	VMOVUPD t0<>(SB), Y8
-	VFMADD213PD t1<>(SB), Y5, Y8
-	VFMADD213PD t2<>(SB), Y5, Y8
-	VFMADD213PD t3<>(SB), Y5, Y8
-	VFMADD213PD t4<>(SB), Y5, Y8
-	VFMADD213PD t5<>(SB), Y5, Y8
-	VFMADD213PD t6<>(SB), Y5, Y8
-	VFMADD213PD t7<>(SB), Y5, Y8
-	VFMADD213PD t8<>(SB), Y5, Y8
-	VFMADD213PD t9<>(SB), Y5, Y8
-	VFMADD213PD t10<>(SB), Y5, Y8
-	VFMADD213PD t11<>(SB), Y5, Y8
-	VFMADD213PD t12<>(SB), Y5, Y8
-	VFMADD213PD t13<>(SB), Y5, Y8
-	VPSLLQ $52, Y6, Y6                // exp(x) = p·2^n: n added to the exponent bits
-	VPADDQ Y6, Y8, Y8
-	VADDPD Y8, Y15, Y15
+	EXP_ADD_Y(0, Y1, Y2, Y3, Y4, Y14)
+	EXP_ADD_Y(32, Y5, Y6, Y7, Y8, Y15)
 	ADDQ $64, SI
 	DECQ CX
 	JNZ  y_loop

@@ -72,28 +72,16 @@ func BenchmarkAdam(b *testing.B) {
 }
 
 // BenchmarkForward is inference on 60 000 rows (20 000 points × 3 sources).
-func BenchmarkForward(b *testing.B) {
-	const rows = 60000
-	r := rand.New(rand.NewPCG(1, 2))
-	m, _ := New(paperShape, r)
-	x := randMat(r, rows*paperShape.In, 1)
-	ws := new(Workspace)
-	m.Forward(ws, x, rows)
-	b.ResetTimer()
-	start := time.Now()
-	for range b.N {
-		m.Forward(ws, x, rows)
-	}
-	sec := time.Since(start).Seconds() / float64(b.N)
-	b.ReportMetric(gemmFlops(paperShape, rows)/sec/1e9, "GFLOP/s")
-}
+func BenchmarkForward(b *testing.B) { benchForward(b, paperShape, 60000) }
 
 // BenchmarkForwardDefault is a forward pass of the default profile's network (width 64,
 // depth 3) on 20 000 rows, the sampling stage's shape; run it with -cpu 1 to see it as the
 // pipeline's workers do (one node per core).
 func BenchmarkForwardDefault(b *testing.B) {
-	const rows = 20000
-	shape := Config{In: 6, Out: 2, Width: 64, Depth: 3}
+	benchForward(b, Config{In: 6, Out: 2, Width: 64, Depth: 3}, 20000)
+}
+
+func benchForward(b *testing.B, shape Config, rows int) {
 	r := rand.New(rand.NewPCG(1, 2))
 	m, _ := New(shape, r)
 	x := randMat(r, rows*shape.In, 1)
