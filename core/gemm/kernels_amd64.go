@@ -121,7 +121,8 @@ func packTransAVX512(dst, src []float32, off, ld, kc, w, width int) {
 		return
 	}
 	_ = dst[kc*width-1]
-	rows := rowPointers(src, off, ld, kc, w)
+	var rows [32]unsafe.Pointer
+	rowPointers(&rows, src, off, ld, kc, w, min(32, (width+15)&^15))
 	packTrans512(unsafe.SliceData(dst), &rows[0], kc, width)
 }
 
@@ -136,21 +137,22 @@ func packRowsAVX512(dst, src []float32, off, ld, kc, w, width int) {
 		panic("gemm: k block longer than zeroRow") // blocking keeps job k ranges far below
 	}
 	_ = dst[(kc+15)/16*16*width-1]
-	rows := rowPointers(src, off, ld, kc, w)
+	var rows [32]unsafe.Pointer
+	rowPointers(&rows, src, off, ld, kc, w, width)
 	packRows512(unsafe.SliceData(dst), &rows[0], kc, width)
 }
 
-// rowPointers points at w source rows of kc floats, then at zeroRow for the rest.
-func rowPointers(src []float32, off, ld, kc, w int) (rows [32]unsafe.Pointer) {
+// rowPointers points rows[0:n] at w source rows of kc floats, then at zeroRow for the
+// rest; the packers read only the first n (their row count, rounded up to their blocks),
+// and this runs once per packed tile, so it fills no more.
+func rowPointers(rows *[32]unsafe.Pointer, src []float32, off, ld, kc, w, n int) {
 	_ = src[off+(w-1)*ld+kc-1]
-	for r := range rows {
-		if r < w {
-			rows[r] = unsafe.Pointer(&src[off+r*ld])
-		} else {
-			rows[r] = unsafe.Pointer(&zeroRow[0])
-		}
+	for r := 0; r < w; r++ {
+		rows[r] = unsafe.Pointer(&src[off+r*ld])
 	}
-	return rows
+	for r := w; r < n; r++ {
+		rows[r] = unsafe.Pointer(&zeroRow[0])
+	}
 }
 
 func packCopyAVX2(dst, src []float32, off, ld, kc, w, width int) {
@@ -174,7 +176,8 @@ func packTransAVX2(dst, src []float32, off, ld, kc, w, width int) {
 		return
 	}
 	_ = dst[kc*width-1]
-	rows := rowPointers(src, off, ld, kc, w)
+	var rows [32]unsafe.Pointer
+	rowPointers(&rows, src, off, ld, kc, w, width)
 	packTrans256(unsafe.SliceData(dst), &rows[0], kc, width)
 }
 
@@ -188,6 +191,7 @@ func packRowsAVX2(dst, src []float32, off, ld, kc, w, width int) {
 		panic("gemm: k block longer than zeroRow")
 	}
 	_ = dst[(kc+15)/16*16*width-1]
-	rows := rowPointers(src, off, ld, kc, w)
+	var rows [32]unsafe.Pointer
+	rowPointers(&rows, src, off, ld, kc, w, width)
 	packRows256(unsafe.SliceData(dst), &rows[0], kc, width)
 }
