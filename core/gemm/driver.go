@@ -128,6 +128,9 @@ type job struct {
 	// bDirect: full B panels are read in place (rows ldb apart) instead of packed, when
 	// there are too few row tiles to repay the copy.
 	bDirect bool
+	// aDirect: A tiles are read in place by the path's direct microkernels instead of
+	// packed, when there are too few column panels to repay the copy (see plan).
+	aDirect bool
 
 	bp fbuf // packed B: panel jp at jp*kj*nr, layout [p][nr]
 
@@ -162,6 +165,7 @@ func (j *job) plan(threads int) {
 	j.np = (j.n + nr - 1) / nr
 	j.tiles = (j.m + mr - 1) / mr
 	j.bDirect = !j.transB && j.tiles <= 2
+	j.aDirect = j.directA()
 	tpc := max(1, min(blk.maxChunkRows/mr, blk.aChunk/(mr*j.kj)))
 	j.nchk = (j.tiles + tpc - 1) / tpc
 	if j.tiles >= threads {
@@ -206,6 +210,25 @@ func (j *job) plan(threads int) {
 	}
 	j.unitsDone.Store(0)
 	j.joined.Store(0)
+}
+
+// maxDirectPanels: with up to this many column panels a packed A tile is used too few
+// times to repay its copy (the default profile's width-64 layers have 2 on avx512, 4 on
+// avx2); reading it in place costs nothing extra, as a tile's rows stay in L1 while it
+// meets each panel.
+const maxDirectPanels = 4
+
+// directA reports whether A is read in place: the path has direct kernels, A is not
+// transposed, the panels are few, and the last tile's kernel — which reads a whole
+// number of rowSteps of rows — stays inside a (rows past m are computed but not stored).
+func (j *job) directA() bool {
+	k := j.kern
+	if k.direct == nil || j.transA || j.np > maxDirectPanels {
+		return false
+	}
+	i := (j.tiles - 1) * k.mr
+	read := (j.m - i + k.rowStep - 1) / k.rowStep * k.rowStep
+	return (i+read-1)*j.lda+j.p0+j.kj <= len(j.a)
 }
 
 // unit maps a unit index to its row chunk and column unit. Units are numbered so that
@@ -258,7 +281,7 @@ func (j *job) run(id int) {
 			for jp := jp0; jp < jp1; jp++ {
 				j.readyPanel(jp, id == 0)
 			}
-			if chunk != cur {
+			if chunk != cur && !j.aDirect {
 				j.packA(abuf.data, chunk)
 				cur = chunk
 			}
@@ -349,15 +372,29 @@ func (j *job) compute(abuf []float32, chunk, jp0, jp1 int) {
 			i := t * mr
 			rows := min(mr, j.m-i)
 			micro := ap.micro(rows, j.kern.rowStep)
-			a := &abuf[(t-t0)*ts+pq*mr]
+			var direct directFunc
+			var a *float32
+			if j.aDirect {
+				direct = j.kern.direct[(rows-1)/j.kern.rowStep]
+				a = &j.a[i*j.lda+j.p0+pq]
+			} else {
+				a = &abuf[(t-t0)*ts+pq*mr]
+			}
 			for jp := jp0; jp < jp1; jp++ {
 				col, w, bpan, bs := j.panel(jp)
+				c, ldc, flg := &j.c[i*j.ldc+col], j.ldc, flags
+				if j.ctrans {
+					c, ldc, flg = &tile[0], w, 0
+				}
+				if direct != nil {
+					direct(kq, a, &bpan[pq*bs], bs, c, ldc, rows, w, flg, j.lda)
+				} else {
+					micro(kq, a, &bpan[pq*bs], bs, c, ldc, rows, w, flg)
+				}
 				if !j.ctrans {
-					micro(kq, a, &bpan[pq*bs], bs, &j.c[i*j.ldc+col], j.ldc, rows, w, flags)
 					continue
 				}
 				// Dᵀ tile → C: rows of the tile are columns of C.
-				micro(kq, a, &bpan[pq*bs], bs, &tile[0], w, rows, w, 0)
 				for r := 0; r < rows; r++ {
 					tr := tile[r*w : r*w+w]
 					for x, v := range tr {

@@ -32,10 +32,12 @@ func main() {
 	for _, rows := range []int{4, 8, 12} {
 		kernel(fmt.Sprintf("kernAVX512x%d", rows), "Z", 64, rows, colLayout(mr512), 2)
 		kernel(fmt.Sprintf("kernAVX512r%d", rows), "Z", 64, rows, rowLayout(mr512), 2)
+		kernel(fmt.Sprintf("kernAVX512d%d", rows), "Z", 64, rows, directLayout, 2)
 	}
 	for _, rows := range []int{2, 4, 6} {
 		kernel(fmt.Sprintf("kernAVX2x%d", rows), "Y", 32, rows, colLayout(mr256), 2)
 		kernel(fmt.Sprintf("kernAVX2r%d", rows), "Y", 32, rows, rowLayout(mr256), 2)
+		kernel(fmt.Sprintf("kernAVX2d%d", rows), "Y", 32, rows, directLayout, 2)
 	}
 	packCopy512()
 	packTrans512()
@@ -59,20 +61,35 @@ func main() {
 
 // aLayout says where packed A element (row r, k step p) lives: the k loop is unrolled
 // `unroll` times; within an unrolled group it is at rowOff·r + stepOff·u from AX, which
-// then advances by groupAdv (tailAdv per step in the remainder loop).
+// then advances by groupAdv (tailAdv per step in the remainder loop). A direct layout is A
+// itself, rows lda floats apart (an extra trailing argument): row r is read from the base
+// register of its group of three rows (AX, R12, R13, R14, each 3·lda past the previous)
+// plus 0, 1 or 2 times lda (R10).
 type aLayout struct {
 	rowOff, stepOff, unroll, groupAdv, tailAdv int
+	direct                                     bool
 }
+
+// directLayout: A read in place, k contiguous within a row.
+var directLayout = aLayout{stepOff: 4, unroll: 4, groupAdv: 16, tailAdv: 4, direct: true}
+
+// directBases are the row-group base registers of a direct layout.
+var directBases = []string{"AX", "R12", "R13", "R14"}
 
 // colLayout: k-major, [p][mr] — what a transposed A (rows of Aᵀ contiguous) packs into
 // with plain copies.
-func colLayout(mr int) aLayout { return aLayout{4, 4 * mr, 4, 16 * mr, 4 * mr} }
+func colLayout(mr int) aLayout {
+	return aLayout{rowOff: 4, stepOff: 4 * mr, unroll: 4, groupAdv: 16 * mr, tailAdv: 4 * mr}
+}
 
 // rowLayout: blocks of 16 k steps, [p/16][mr][16] — 64-byte pieces of A's rows, so an
 // untransposed A packs with plain copies instead of a transpose.
-func rowLayout(mr int) aLayout { return aLayout{64, 4, 16, 64 * mr, 4} }
+func rowLayout(mr int) aLayout {
+	return aLayout{rowOff: 64, stepOff: 4, unroll: 16, groupAdv: 64 * mr, tailAdv: 4}
+}
 
-// kernel emits func name(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int).
+// kernel emits func name(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
+// (and a trailing lda int for a direct layout).
 // a: packed A micro-panel in layout al, of which the first `rows` rows are used;
 // b: B micro-panel, nv vectors per k step, bs floats apart (packed: nv*lanes; or B itself).
 // Accumulates the tile in registers — each element one FMA chain in k order — then writes
@@ -84,8 +101,14 @@ func kernel(name, R string, vb, rows int, al aLayout, nv int) {
 	breg := func(v int) string { return fmt.Sprintf("%s%d", R, nacc+v) }
 	bc := func(r int) string { return fmt.Sprintf("%s%d", R, nacc+nv+r%2) }
 	lanes := vb / 4
-	p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-72", name)
+	groups := (rows + 2) / 3
+	if al.direct {
+		p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-80", name)
+	} else {
+		p("// func %s(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-72", name)
+	}
 	p("\tMOVQ k+0(FP), CX")
 	p("\tMOVQ a+8(FP), AX")
 	p("\tMOVQ b+16(FP), BX")
@@ -94,6 +117,28 @@ func kernel(name, R string, vb, rows int, al aLayout, nv int) {
 	p("\tMOVQ c+32(FP), DI")
 	p("\tMOVQ ldc+40(FP), SI")
 	p("\tSHLQ $2, SI")
+	if al.direct {
+		p("\tMOVQ lda+72(FP), R10")
+		p("\tSHLQ $2, R10")
+		p("\tLEAQ (R10)(R10*2), R11")
+		for g := 1; g < groups; g++ {
+			p("\tLEAQ (%s)(R11*1), %s", directBases[g-1], directBases[g])
+		}
+	}
+	aAddr := func(offA, r int) string {
+		if !al.direct {
+			return fmt.Sprintf("%d(AX)", offA+al.rowOff*r)
+		}
+		return fmt.Sprintf("%d(%s)%s", offA, directBases[r/3], []string{"", "(R10*1)", "(R10*2)"}[r%3])
+	}
+	advanceA := func(n int) {
+		p("\tADDQ $%d, AX", n)
+		if al.direct {
+			for g := 1; g < groups; g++ {
+				p("\tADDQ $%d, %s", n, directBases[g])
+			}
+		}
+	}
 	for i := 0; i < nacc; i++ {
 		r := acc(i/nv, i%nv)
 		if R == "Z" {
@@ -108,7 +153,7 @@ func kernel(name, R string, vb, rows int, al aLayout, nv int) {
 		}
 		p("\tADDQ R9, BX")
 		for r := 0; r < rows; r++ {
-			p("\tVBROADCASTSS %d(AX), %s", offA+al.rowOff*r, bc(r))
+			p("\tVBROADCASTSS %s, %s", aAddr(offA, r), bc(r))
 			for v := 0; v < nv; v++ {
 				p("\tVFMADD231PS %s, %s, %s", bc(r), breg(v), acc(r, v))
 			}
@@ -122,7 +167,7 @@ func kernel(name, R string, vb, rows int, al aLayout, nv int) {
 	for u := 0; u < unroll; u++ {
 		step(u * al.stepOff)
 	}
-	p("\tADDQ $%d, AX", al.groupAdv)
+	advanceA(al.groupAdv)
 	p("\tDECQ DX")
 	p("\tJNZ %s_loop", name)
 	p("%s_tail:", name)
@@ -130,7 +175,7 @@ func kernel(name, R string, vb, rows int, al aLayout, nv int) {
 	p("\tJZ %s_store", name)
 	p("%s_tloop:", name)
 	step(0)
-	p("\tADDQ $%d, AX", al.tailAdv)
+	advanceA(al.tailAdv)
 	p("\tDECQ CX")
 	p("\tJNZ %s_tloop", name)
 

@@ -15,6 +15,10 @@ import (
 // sequential float32 chain over k, so the variant used for a tile never changes a result.
 type microFunc func(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
+// directFunc is a microFunc that reads its A tile in place: the mr rows start lda floats
+// apart at a, each kc contiguous k steps (an untransposed A), so nothing is packed.
+type directFunc func(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
 // packFunc packs kc steps of a panel `width` wide, of which the first w are real and the
 // rest are zeroed. Copy form: dst[p*width+x] = src[off+p*ld+x] (packed dimension
 // contiguous in src). Transposed form: dst[p*width+x] = src[off+x*ld+p].
@@ -31,6 +35,9 @@ type kernel struct {
 	// aCols for a transposed one (copy form).
 	aRows, aCols aPath
 	rowBlocks    bool // aRows packs row blocks of 16 k steps, not the transposed form
+	// direct[i] reads up to (i+1)·rowStep rows of an untransposed A in place; nil where
+	// the path has none. Used where packing A would not be repaid (few column panels).
+	direct []directFunc
 	// B panels: copy form for an untransposed B, transposed form otherwise.
 	packCopy, packTrans packFunc
 	// peak is an FMA loop on the path's vector width (flops per iteration), the limit

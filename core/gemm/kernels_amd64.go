@@ -45,6 +45,24 @@ func kernAVX2r4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int
 func kernAVX2r6(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags int)
 
 //go:noescape
+func kernAVX512d4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
+func kernAVX512d8(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
+func kernAVX512d12(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
+func kernAVX2d2(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
+func kernAVX2d4(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
+func kernAVX2d6(k int, a, b *float32, bs int, c *float32, ldc, mr, nr, flags, lda int)
+
+//go:noescape
 func dotRows2AVX512(k int, a *float32, lda int, bt *float32, c *float32, ldc, rows, ncols, acc int)
 
 //go:noescape
@@ -85,6 +103,7 @@ func archKernels() []*kernel {
 			name: "avx512", mr: 12, nr: 32, rowStep: 4, rowBlocks: true,
 			aRows:    aPath{packRowsAVX512, []microFunc{kernAVX512r4, kernAVX512r8, kernAVX512r12}},
 			aCols:    aPath{packCopyAVX512, []microFunc{kernAVX512x4, kernAVX512x8, kernAVX512x12}},
+			direct:   []directFunc{kernAVX512d4, kernAVX512d8, kernAVX512d12},
 			packCopy: packCopyAVX512, packTrans: packTransAVX512,
 			peak: peakAVX512, peakFlops: 16 * 16 * 2,
 			dot: dotRows2AVX512, dotStep: 16,
@@ -95,6 +114,7 @@ func archKernels() []*kernel {
 			name: "avx2", mr: 6, nr: 16, rowStep: 2, rowBlocks: true,
 			aRows:    aPath{packRowsAVX2, []microFunc{kernAVX2r2, kernAVX2r4, kernAVX2r6}},
 			aCols:    aPath{packCopyAVX2, []microFunc{kernAVX2x2, kernAVX2x4, kernAVX2x6}},
+			direct:   []directFunc{kernAVX2d2, kernAVX2d4, kernAVX2d6},
 			packCopy: packCopyAVX2, packTrans: packTransAVX2,
 			peak: peakAVX2, peakFlops: 12 * 8 * 2,
 			dot: dotRows2AVX2, dotStep: 8,
