@@ -371,13 +371,16 @@ func (j *job) compute(abuf []float32, chunk, jp0, jp1 int) {
 		for t := t0; t < t1; t++ {
 			i := t * mr
 			rows := min(mr, j.m-i)
-			micro := ap.micro(rows, j.kern.rowStep)
-			var direct directFunc
-			var a *float32
+			var (
+				micro  microFunc
+				direct directFunc
+				a      *float32
+			)
 			if j.aDirect {
 				direct = j.kern.direct[(rows-1)/j.kern.rowStep]
 				a = &j.a[i*j.lda+j.p0+pq]
 			} else {
+				micro = ap.micro(rows, j.kern.rowStep)
 				a = &abuf[(t-t0)*ts+pq*mr]
 			}
 			for jp := jp0; jp < jp1; jp++ {

@@ -13,18 +13,26 @@ import (
 // kernels perform the same correctly rounded operations in the same order (fused
 // multiply-adds everywhere, math.FMA in Go), so every path gives the same bits.
 
-// expLanes adds exp(g·v[j]) to s[j mod 8] for j < len(v), a multiple of 8; set per path.
-var expLanesPaths = map[string]func(v []float64, g float64, s *[8]float64){}
+// lanesFunc adds exp(g·v[j]) to s[j mod 8] for j < len(v), a multiple of 8.
+type lanesFunc func(v []float64, g float64, s *[8]float64)
 
-// expSum is Σ_j exp(g·v[j]) for g < 0 finite and v[j] ≥ 0.
-func expSum(v []float64, g float64) float64 {
+// expLanesPaths holds the assembly lanesFuncs by gemm path name; filled by the arch files.
+var expLanesPaths = map[string]lanesFunc{}
+
+// expLanes is the active path's lanesFunc (the pure-Go one where the path has none); a
+// sum looks it up once, not per row.
+func expLanes() lanesFunc {
+	if k := expLanesPaths[gemm.Kernel()]; k != nil {
+		return k
+	}
+	return expLanesGo
+}
+
+// expSum is Σ_j exp(g·v[j]) for g < 0 finite and v[j] ≥ 0, its body through lanes.
+func expSum(v []float64, g float64, lanes lanesFunc) float64 {
 	var s [8]float64
 	body := len(v) &^ 7
-	if k := expLanesPaths[gemm.Kernel()]; k != nil {
-		k(v[:body], g, &s)
-	} else {
-		expLanesGo(v[:body], g, &s)
-	}
+	lanes(v[:body], g, &s)
 	for j := body; j < len(v); j++ {
 		s[j&7] += expNonPos(g * v[j])
 	}
@@ -59,7 +67,7 @@ func expNonPos(x float64) float64 {
 const (
 	expMin       = -700
 	log2E        = 1.4426950408889634
-	roundMagic64 = 6755399441055744 // 1.5·2^52
+	roundMagic64 = 6755399441055744            // 1.5·2^52
 	negLn2Hi     = -6.93147180369123816490e-01 // fdlibm's split of ln2: n·ln2Hi is exact
 	negLn2Lo     = -1.90821492927058770002e-10
 )

@@ -14,7 +14,7 @@ func expLanesAVX512(v *float64, n int, scale float64, s *[8]float64)
 
 // The kernels serve the gemm paths of the same names, so -kernels moves them too.
 func init() {
-	wrap := func(f func(*float64, int, float64, *[8]float64)) func([]float64, float64, *[8]float64) {
+	wrap := func(f func(*float64, int, float64, *[8]float64)) lanesFunc {
 		return func(v []float64, g float64, s *[8]float64) {
 			if len(v)%8 != 0 {
 				panic("metrics: expLanes needs a multiple of 8 values")

@@ -80,7 +80,7 @@ func TestExpSumPathsAgree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := expSum(v, g)
+			got := expSum(v, g, expLanes())
 			restore()
 			if math.Float64bits(got) != math.Float64bits(want) {
 				t.Errorf("n = %d, path %s: expSum %.17g, pure Go %.17g", n, name, got, want)

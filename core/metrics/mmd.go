@@ -95,11 +95,12 @@ func triCuts(n int) (c [workers + 1]int) {
 // triSum is Σ_{i<j} k(x_i, x_j).
 func triSum(x []float64, d int, gamma float64) float64 {
 	n := len(x) / d
+	lanes := expLanes()
 	return parallelRows(triCuts(n), func(_, lo, hi int) float64 {
 		buf := make([]float64, n)
 		s := 0.0
 		for i := lo; i < hi; i++ {
-			s += kernelRow(x[i*d:(i+1)*d], x[(i+1)*d:], d, gamma, buf)
+			s += kernelRow(x[i*d:(i+1)*d], x[(i+1)*d:], d, gamma, buf, lanes)
 		}
 		return s
 	})
@@ -108,11 +109,12 @@ func triSum(x []float64, d int, gamma float64) float64 {
 // crossSum is Σ_{i,j} k(x_i, y_j).
 func crossSum(x, y []float64, d int, gamma float64) float64 {
 	m := len(y) / d
+	lanes := expLanes()
 	return parallelRows(evenCuts(len(x)/d), func(_, lo, hi int) float64 {
 		buf := make([]float64, m)
 		s := 0.0
 		for i := lo; i < hi; i++ {
-			s += kernelRow(x[i*d:(i+1)*d], y, d, gamma, buf)
+			s += kernelRow(x[i*d:(i+1)*d], y, d, gamma, buf, lanes)
 		}
 		return s
 	})
@@ -120,7 +122,7 @@ func crossSum(x, y []float64, d int, gamma float64) float64 {
 
 // kernelRow is Σ_j k(xi, y_j) over the rows of y, summed by expSum (buf holds the squared
 // distances). A zero median (γ = +Inf) takes the scalar kernel, which defines k there.
-func kernelRow(xi, y []float64, d int, gamma float64, buf []float64) float64 {
+func kernelRow(xi, y []float64, d int, gamma float64, buf []float64, lanes lanesFunc) float64 {
 	m := len(y) / d
 	if math.IsInf(gamma, 1) {
 		s := 0.0
@@ -142,7 +144,7 @@ func kernelRow(xi, y []float64, d int, gamma float64, buf []float64) float64 {
 			buf[j] = sqDist(xi, y[j*d:(j+1)*d])
 		}
 	}
-	return expSum(buf, -gamma)
+	return expSum(buf, -gamma, lanes)
 }
 
 // radixBits is the width of the first selection digit: the top 20 bits of a non-negative
