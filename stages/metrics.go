@@ -18,6 +18,9 @@ const MetricsVersion = 3 // 2: carries its samples' cell; 3: MMD² kernel sums i
 type MetricsParams struct {
 	Projections int    `json:"projections"`
 	Seed        uint64 `json:"seed"`
+	// Measure adds the setting family's own measurement (RegisterMeasure); nil for families
+	// measured by SW2 and MMD² alone, whose keys it therefore leaves unchanged.
+	Measure *cell.Measure `json:"measure,omitempty"`
 }
 
 func init() { register(Def{Name: "metrics", Version: MetricsVersion, Run: runMetrics}) }
@@ -48,6 +51,20 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	}
 	sw2 := metrics.SW2(x, y, d, p.Projections, rng.New(p.Seed, "metrics/"+string(env.Key)))
 	mmd2 := metrics.MMD2(x, y, d)
+	names, vals := []string{"sw2", "mmd2"}, []float64{sw2, mmd2}
+	if p.Measure != nil {
+		m, err := lookupMeasure(p.Measure.Family)
+		if err != nil {
+			return nil, err
+		}
+		extra, err := m(p.Measure.Params, x, y, d)
+		if err != nil {
+			return nil, fmt.Errorf("measurement of family %s: %w", p.Measure.Family, err)
+		}
+		for _, v := range extra {
+			names, vals = append(names, v.Metric), append(vals, v.Value)
+		}
+	}
 	// The result carries the cell of its samples, so the report needs no other map.
 	meta := map[string]string{}
 	if c, err := cell.FromMeta(st.Meta); err == nil {
@@ -58,7 +75,7 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 		meta["nfe"] = nfe
 	}
 	return one(&data.Table{Cols: []data.Column{
-		{Name: "metric", Str: []string{"sw2", "mmd2"}},
-		{Name: "value", F64: []float64{sw2, mmd2}},
+		{Name: "metric", Str: names},
+		{Name: "value", F64: vals},
 	}, Meta: meta}), nil
 }

@@ -1,0 +1,58 @@
+package stages
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// A Measurement is a family's own reading of a sample set against its ground truth (e.g.
+// the class shares of room images): named values the metrics stage stores beside SW2 and
+// MMD². params is the family's JSON from the setting's cell.Measure; x and truth are
+// row-major n×d and m×d.
+type Measurement func(params json.RawMessage, x, truth []float64, d int) ([]Value, error)
+
+// Value is one named number of a measurement ("share.couch+X", "invalid", …).
+type Value struct {
+	Metric string
+	Value  float64
+}
+
+var (
+	measureMu sync.RWMutex
+	measures  = map[string]Measurement{}
+)
+
+// RegisterMeasure adds the measurement of a source family: the seam through which a study
+// chooses what its metrics nodes compute besides SW2 and MMD². Registering twice panics.
+func RegisterMeasure(family string, m Measurement) {
+	measureMu.Lock()
+	defer measureMu.Unlock()
+	if _, dup := measures[family]; dup {
+		panic("stages: measurement of family " + family + " registered twice")
+	}
+	measures[family] = m
+}
+
+// HasMeasure tells whether a family registered a measurement.
+func HasMeasure(family string) bool {
+	measureMu.RLock()
+	defer measureMu.RUnlock()
+	_, ok := measures[family]
+	return ok
+}
+
+func lookupMeasure(family string) (Measurement, error) {
+	measureMu.RLock()
+	defer measureMu.RUnlock()
+	if m, ok := measures[family]; ok {
+		return m, nil
+	}
+	var names []string
+	for n := range measures {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("no measurement registered for family %q (registered: %v); the binary lacks the study that defines it", family, names)
+}
