@@ -219,7 +219,7 @@ func buildSetting(d SettingDef) (*Setting, error) {
 		return nil, fmt.Errorf("spec: setting id %q must be lower-case letters, digits, '.', '_' or '-'", d.ID)
 	}
 	s := &Setting{ID: d.ID, Title: d.Title, Kind: d.Kind, Family: d.Family, Truth: d.Truth, Notes: d.Notes, Claim: d.Claim, Methods: d.Methods}
-	if err := reports.CheckClaimName(d.Claim); err != nil {
+	if err := reports.CheckClaimName(d.Family, d.Claim); err != nil {
 		return fail("%v", err)
 	}
 	if err := checkMethods(d.Methods); err != nil {

@@ -133,8 +133,9 @@ var rules = map[string]rule{
 	"1": claim1, "2": claim2, "3": claim3, "4": claim4, "5": claim5, "6": claim6,
 }
 
-// CheckClaimName tells whether a spec's `claim:` value names a rule.
-func CheckClaimName(c string) error {
+// CheckClaimName tells whether a spec's `claim:` value names a rule of the study that
+// settings of this family belong to.
+func CheckClaimName(family, c string) error {
 	if _, ok := rules[c]; ok || c == "" {
 		return nil
 	}
