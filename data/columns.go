@@ -32,6 +32,9 @@ func (t *Table) Validate() error {
 			}
 			return fmt.Errorf("table column %q: %d values slices set (%s); set exactly one", c.Name, len(set), strings.Join(set, ", "))
 		}
+		if c.Null != nil && len(c.Null) != c.len() {
+			return fmt.Errorf("table column %q: Null has %d entries for %d rows; give one per row or none", c.Name, len(c.Null), c.len())
+		}
 		if n, n0 := c.len(), t.Cols[0].len(); n != n0 {
 			return fmt.Errorf("table column %q: has %d rows, but column %q has %d", c.Name, n, t.Cols[0].Name, n0)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow/go/v16/arrow"
 	"github.com/apache/arrow/go/v16/arrow/array"
+	"github.com/apache/arrow/go/v16/arrow/bitutil"
 	"github.com/apache/arrow/go/v16/arrow/ipc"
 	"github.com/apache/arrow/go/v16/arrow/memory"
 )
@@ -36,14 +37,7 @@ func writeIPC(w io.Writer, t *Table, compress bool) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write arrow: %w", err)
 	}
-	fields := make([]arrow.Field, len(t.Cols))
-	for i := range t.Cols {
-		fields[i] = arrow.Field{Name: t.Cols[i].Name, Type: arrowType(&t.Cols[i])}
-	}
-	// MetadataFrom sorts the keys, which keeps the bytes independent of map order.
-	md := arrow.MetadataFrom(t.Meta)
-	schema := arrow.NewSchema(fields, &md)
-
+	schema := schemaOf(t)
 	cw := &seekCounter{w: w}
 	opts := []ipc.Option{ipc.WithSchema(schema)}
 	if compress {
@@ -72,6 +66,18 @@ func writeIPC(w io.Writer, t *Table, compress bool) error {
 		return fmt.Errorf("write arrow: %w", err)
 	}
 	return nil
+}
+
+// schemaOf is t's Arrow schema: a field per column, nullable only where the column has a
+// null; t.Meta as schema metadata (MetadataFrom sorts the keys, which keeps the bytes
+// independent of map order).
+func schemaOf(t *Table) *arrow.Schema {
+	fields := make([]arrow.Field, len(t.Cols))
+	for i := range t.Cols {
+		fields[i] = arrow.Field{Name: t.Cols[i].Name, Type: arrowType(&t.Cols[i]), Nullable: t.Cols[i].nullable()}
+	}
+	md := arrow.MetadataFrom(t.Meta)
+	return arrow.NewSchema(fields, &md)
 }
 
 func arrowType(c *Column) arrow.DataType {
@@ -120,7 +126,19 @@ func record(schema *arrow.Schema, t *Table, lo, hi int) (arrow.Record, error) {
 			}
 			bufs = []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs)), memory.NewBufferBytes(buf)}
 		}
-		d := array.NewData(schema.Field(i).Type, hi-lo, bufs, nil, 0, 0)
+		nulls := 0
+		if c.nullable() {
+			bits := make([]byte, bitutil.CeilByte(hi-lo)/8)
+			for r := lo; r < hi; r++ {
+				if c.Null[r] {
+					nulls++
+				} else {
+					bitutil.SetBit(bits, r-lo)
+				}
+			}
+			bufs[0] = memory.NewBufferBytes(bits)
+		}
+		d := array.NewData(schema.Field(i).Type, hi-lo, bufs, nil, nulls, 0)
 		cols[i] = array.MakeFromData(d)
 		d.Release()
 	}
@@ -219,8 +237,13 @@ func appendRecord(t *Table, rec arrow.Record) error {
 	}
 	for i, a := range rec.Columns() {
 		c := &t.Cols[i]
-		if a.NullN() != 0 {
-			return fmt.Errorf("column %q has %d nulls; this format has none", c.Name, a.NullN())
+		if a.NullN() != 0 && c.Null == nil {
+			c.Null = make([]bool, c.len()) // the rows of earlier batches had none
+		}
+		if c.Null != nil {
+			for j := 0; j < a.Len(); j++ {
+				c.Null = append(c.Null, a.IsNull(j))
+			}
 		}
 		switch a := a.(type) {
 		case *array.Float64:

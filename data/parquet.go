@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/apache/arrow/go/v16/arrow"
 	"github.com/apache/arrow/go/v16/parquet"
 	"github.com/apache/arrow/go/v16/parquet/compress"
 	"github.com/apache/arrow/go/v16/parquet/pqarrow"
@@ -12,17 +11,12 @@ import (
 
 // WriteParquet writes t as a Parquet file (zstd pages, one row group per batch of
 // batchRows) with t.Meta as key-value metadata, for tools that prefer Parquet to Arrow IPC.
-// Columns are required (no nulls), matching the table.
+// Columns with nulls are optional, the others required, as in the Arrow schema.
 func WriteParquet(w io.Writer, t *Table) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write parquet: %w", err)
 	}
-	fields := make([]arrow.Field, len(t.Cols))
-	for i := range t.Cols {
-		fields[i] = arrow.Field{Name: t.Cols[i].Name, Type: arrowType(&t.Cols[i])}
-	}
-	md := arrow.MetadataFrom(t.Meta)
-	schema := arrow.NewSchema(fields, &md)
+	schema := schemaOf(t)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithCreatedBy("compdiff (Arrow Go parquet 16.1.0)"))
 	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))

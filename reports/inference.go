@@ -27,8 +27,8 @@ import (
 // tested with Holm's step-down procedure at the claim's α, which keeps the probability of any
 // false rejection in the family at most α.
 
-// comparison is one pre-specified test of a claim.
-type comparison struct {
+// Comparison is one pre-specified test of a claim.
+type Comparison struct {
 	Desc     string
 	D        []float64 // per-run values
 	Above    bool      // the claim: μ > YesBound (else μ < YesBound)
@@ -44,8 +44,8 @@ type hyp struct {
 	Rejected bool
 }
 
-// tStat returns the mean, standard error and degrees of freedom of d.
-func tStat(d []float64) (mean, se float64, df int) {
+// TStat returns the mean, standard error and degrees of freedom of d.
+func TStat(d []float64) (mean, se float64, df int) {
 	n := len(d)
 	if n == 0 {
 		return math.NaN(), math.NaN(), 0
@@ -59,7 +59,7 @@ func tStat(d []float64) (mean, se float64, df int) {
 
 // pAbove is the one-sided p-value of H0 "μ ≤ b" against "μ > b".
 func pAbove(d []float64, b float64) float64 {
-	m, se, df := tStat(d)
+	m, se, df := TStat(d)
 	switch {
 	case df < 1 || math.IsNaN(m):
 		return 1
@@ -81,7 +81,7 @@ func pBelow(d []float64, b float64) float64 {
 	return pAbove(neg, -b)
 }
 
-func (c *comparison) prepare() {
+func (c *Comparison) prepare() {
 	c.yes, c.no = hyp{P: 1}, hyp{P: 1}
 	if c.Missing != "" || len(c.D) < 2 {
 		return
@@ -93,24 +93,24 @@ func (c *comparison) prepare() {
 	}
 }
 
-// outcome is the comparison's three-valued result after the family's Holm step.
-func (c *comparison) outcome() tri {
+// Outcome is the comparison's three-valued result after the family's Holm step.
+func (c *Comparison) Outcome() Tri {
 	switch {
 	case c.Missing != "" || len(c.D) < 2:
-		return unknown
+		return Undecided
 	case c.yes.Rejected:
-		return yes
+		return Yes
 	case c.no.Rejected:
-		return no
+		return No
 	}
-	return unknown
+	return Undecided
 }
 
-func (c *comparison) String() string {
+func (c *Comparison) String() string {
 	if c.Missing != "" {
 		return fmt.Sprintf("%s: not decidable (%s)", c.Desc, c.Missing)
 	}
-	m, se, _ := tStat(c.D)
+	m, se, _ := TStat(c.D)
 	side := "<"
 	if c.Above {
 		side = ">"
@@ -120,7 +120,7 @@ func (c *comparison) String() string {
 		claim += fmt.Sprintf(", opposite if %s %.3g", map[bool]string{true: "<", false: ">"}[c.Above], c.NoBound)
 	}
 	return fmt.Sprintf("%s: n=%d, mean %+.4g ± %.2g (SE); %s; p(claimed)=%.3g, p(opposite)=%.3g → %s",
-		c.Desc, len(c.D), m, se, claim, c.yes.P, c.no.P, c.outcome())
+		c.Desc, len(c.D), m, se, claim, c.yes.P, c.no.P, c.Outcome())
 }
 
 // holm marks the rejected hypotheses of a family at level alpha (Holm's step-down: sort the
@@ -140,8 +140,8 @@ func holm(hs []*hyp, alpha float64) {
 	}
 }
 
-// testFamily runs Holm over every hypothesis of the comparisons.
-func testFamily(cs []*comparison, alpha float64) {
+// TestFamily runs Holm over every hypothesis of the comparisons.
+func TestFamily(cs []*Comparison, alpha float64) {
 	var hs []*hyp
 	for _, c := range cs {
 		c.prepare()
@@ -166,10 +166,10 @@ func Spending(alpha, t float64) float64 {
 	return alpha * math.Log(1+(math.E-1)*math.Min(t, 1))
 }
 
-// lookAlpha is the α of the last look: A(t_j) − A(t_{j−1}). Testing each look at its own
+// LookAlpha is the α of the last look: A(t_j) − A(t_{j−1}). Testing each look at its own
 // increment bounds the chance of any false rejection over all looks by A(t_last) ≤ α (a
 // union bound: valid whatever the correlation between looks, slightly conservative).
-func lookAlpha(looks []int, maxRuns int) float64 {
+func LookAlpha(looks []int, maxRuns int) float64 {
 	if maxRuns <= 0 || len(looks) == 0 {
 		return Alpha
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/compdiff/compdiff/data/cell"
 )
 
-// tableCell is one formatted cell; the renderers only add markup.
-type tableCell struct {
+// TableCell is one formatted cell; the renderers only add markup.
+type TableCell struct {
 	Mean, SD  string // formatted; SD "" when fewer than 2 runs
 	N         int
 	NonFinite int
@@ -19,81 +19,80 @@ type tableCell struct {
 	Missing   bool
 }
 
-type tableRow struct {
+// TableRow is one row of a grid table: K (or another row coordinate) and its cells.
+type TableRow struct {
 	K     int
-	Cells []tableCell
+	Cells []TableCell
 }
 
-// resultTable is one paper-layout table: rows K, columns N (learned, then "analytical").
-type resultTable struct {
-	Base                string // file base name: <setting>-<model>-<metric>
+// GridTable is one paper-layout table: rows K, columns the score models (learned N, then
+// "analytical"), each cell mean ± std over runs of one metric.
+type GridTable struct {
+	Base                string // file base name, e.g. <setting>-<model>-<metric>
 	Setting, Title      string
 	Model               cell.Model
 	Metric, MetricLabel string
 	Profile             string
 	Cols                []string
-	Rows                []tableRow
+	Rows                []TableRow
 	ShowN               bool
-	Runs                int // common run count when ShowN is false
+	Runs                int    // common run count when ShowN is false
+	LowerIsBetter       bool   // mark the column minimum as best (else the maximum)
+	Caption             string // the whole caption; a default one is written when empty
 	MD, TeX             string
 	HTML                template.HTML // fragment rendered by html/template
 }
 
 var metricLabels = map[string]string{"sw2": "SW2", "mmd2": "MMD²"}
-var metricTeX = map[string]string{"sw2": `$\mathrm{SW}_2$`, "mmd2": `$\mathrm{MMD}^2$`}
 
-// fmtMetric formats a value: SW2 with 3 decimals, MMD² with 4 significant digits.
-func fmtMetric(metric string, v float64) string {
+// MetricLabel is a metric as tables print it ("SW2", "MMD²", else the name).
+func MetricLabel(m string) string {
+	if l, ok := metricLabels[m]; ok {
+		return l
+	}
+	return m
+}
+
+// FormatMetric formats a value: MMD² with 4 significant digits, others with 3 decimals.
+func FormatMetric(metric string, v float64) string {
 	if metric == "mmd2" {
 		return strconv.FormatFloat(v, 'e', 3, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
-// tableCols is the column order of one model kind's table: the setting's grid, or what the
-// results hold.
-func tableCols(s *SettingResults, rs []Result, model cell.Model) []cell.Column {
-	if len(s.Ns) > 0 || s.Exact {
-		return s.ColumnsFor(model)
+// Grid builds the table of one metric over (K, column) cells of sampler m for a setting; the
+// best cell per column (lowest when lower is better) is marked on the printed value.
+func Grid(a *Aggregate, profile, setting, title string, model cell.Model, metric string, method cell.Method,
+	cols []cell.Column, ks []int, lowerIsBetter bool) GridTable {
+	t := GridTable{
+		Base: fmt.Sprintf("%s-%s-%s", setting, model, metric), Setting: setting, Title: title,
+		Model: model, Metric: metric, MetricLabel: MetricLabel(metric), Profile: profile, LowerIsBetter: lowerIsBetter,
 	}
-	ns, exact := gridOf(rs, s.ID)
-	g := SettingResults{Ns: ns, Exact: exact}
-	return g.ColumnsFor(model)
-}
-
-func tableKs(s *SettingResults, rs []Result) []int {
-	if len(s.Ks) > 0 {
-		return s.Ks
-	}
-	return ksOf(rs, s.ID)
-}
-
-func buildTable(profile string, s *SettingResults, rs []Result, a agg, model cell.Model, metric string) resultTable {
-	t := resultTable{
-		Base: fmt.Sprintf("%s-%s-%s", s.ID, model, metric), Setting: s.ID, Title: s.Title,
-		Model: model, Metric: metric, MetricLabel: metricLabels[metric], Profile: profile,
-	}
-	cols := tableCols(s, rs, model)
 	for _, c := range cols {
 		t.Cols = append(t.Cols, c.Header())
 	}
 	runs := map[int]bool{}
 	best := make([]float64, len(cols))
+	sign := 1.0
+	if !lowerIsBetter {
+		sign = -1
+	}
 	for j := range best {
 		best[j] = math.Inf(1)
 	}
-	for _, k := range tableKs(s, rs) {
-		row := tableRow{K: k}
+	for _, k := range ks {
+		row := TableRow{K: k}
 		for j, col := range cols {
-			c, ok := a[cellKey{s.ID, col, k, metric}]
-			tc := tableCell{Missing: !ok || c.N == 0, N: c.N, NonFinite: c.NonFinite}
+			c, ok := a.Stat(CellKey{Setting: setting, Column: col, Method: method, K: k, Metric: metric})
+			tc := TableCell{Missing: !ok || c.N == 0, N: c.N, NonFinite: c.NonFinite}
 			if !tc.Missing {
-				tc.Mean = fmtMetric(metric, c.Mean)
+				tc.Mean = FormatMetric(metric, c.Mean)
 				if c.N > 1 {
-					tc.SD = fmtMetric(metric, c.SD)
+					tc.SD = FormatMetric(metric, c.SD)
 				}
 				runs[c.N+c.NonFinite] = true
-				best[j] = math.Min(best[j], c.Mean)
+				best[j] = math.Min(best[j], sign*c.Mean)
 			}
 			row.Cells = append(row.Cells, tc)
 		}
@@ -106,27 +105,29 @@ func buildTable(profile string, s *SettingResults, rs []Result, a agg, model cel
 		}
 		for i := range t.Rows {
 			c := &t.Rows[i].Cells[j]
-			c.Best = !c.Missing && c.Mean == fmtMetric(metric, best[j])
+			c.Best = !c.Missing && c.Mean == FormatMetric(metric, sign*best[j])
 		}
 	}
 	t.ShowN = len(runs) > 1
 	for r := range runs {
 		t.Runs = r
 	}
+	t.Caption = t.DefaultCaption()
 	return t
 }
 
-// Caption names setting, model kind, metric and profile.
-func (t resultTable) Caption() string {
+// DefaultCaption names setting, model kind, metric and profile.
+func (t GridTable) DefaultCaption() string {
 	over := "over runs; n per cell"
 	if !t.ShowN {
 		over = fmt.Sprintf("over %d runs", t.Runs)
 	}
 	return fmt.Sprintf("%s (%s): %s model, %s, mean ± std %s; best per column in bold; rows K (FKC particles), columns N (training pool). Profile %s.",
-		t.Setting, t.Title, kindName(t.Model), t.MetricLabel, over, t.Profile)
+		t.Setting, t.Title, KindName(t.Model), t.MetricLabel, over, t.Profile)
 }
 
-func kindName(model cell.Model) string {
+// KindName is a model kind as captions say it ("separate-experts" for separate).
+func KindName(model cell.Model) string {
 	if model == cell.Separate {
 		return "separate-experts"
 	}
@@ -134,7 +135,7 @@ func kindName(model cell.Model) string {
 }
 
 // CellText is the plain text of a cell: "m ± s", "—" if missing, with n when runs differ.
-func (t resultTable) CellText(c tableCell) string {
+func (t GridTable) CellText(c TableCell) string {
 	if c.Missing {
 		if c.NonFinite > 0 {
 			return fmt.Sprintf("diverged (%d)", c.NonFinite)
@@ -170,7 +171,7 @@ func texNum(s string) string {
 	return s
 }
 
-func (t resultTable) CellTeX(c tableCell) string {
+func (t GridTable) CellTeX(c TableCell) string {
 	if c.Missing {
 		return texEscape(t.CellText(c))
 	}
@@ -190,7 +191,7 @@ func (t resultTable) CellTeX(c tableCell) string {
 	return s
 }
 
-func (t resultTable) CellMD(c tableCell) string {
+func (t GridTable) CellMD(c TableCell) string {
 	s := t.CellText(c)
 	if c.Best {
 		s = "**" + s + "**"

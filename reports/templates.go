@@ -25,8 +25,8 @@ var templateFS embed.FS
 //go:embed *.go
 var rendererFS embed.FS
 
-// TemplateFingerprint is the sha256 (hex) of every embedded template file and of the
-// renderer's source, names included.
+// TemplateFingerprint is the sha256 (hex) of every embedded template file, then of the
+// renderer's source and of every registered study's and document's source, names included.
 func TemplateFingerprint() string {
 	sub, err := fs.Sub(templateFS, "templates")
 	if err != nil {
@@ -36,11 +36,25 @@ func TemplateFingerprint() string {
 	if err != nil {
 		panic(err)
 	}
-	code, err := fingerprintFS(rendererFS)
-	if err != nil {
-		panic(err)
+	sources := []fs.FS{rendererFS}
+	for _, s := range Studies() {
+		sources = append(sources, s.Source)
 	}
-	return fp[:32] + code[:32]
+	for _, d := range registeredDocuments() {
+		sources = append(sources, d.Source)
+	}
+	h := sha256.New()
+	for _, src := range sources {
+		if src == nil {
+			continue
+		}
+		code, err := fingerprintFS(src)
+		if err != nil {
+			panic(err)
+		}
+		h.Write([]byte(code))
+	}
+	return fp[:32] + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // fingerprintFS hashes name, length and bytes of every file in lexical order; lengths keep
@@ -78,9 +92,6 @@ var funcs = map[string]any{
 	"texEscape": texEscape,
 	"num":       num,
 	"join":      strings.Join,
-	// specificRule drops the shared definitions, which the report prints once.
-	"specificRule": func(r string) string { return r },
-	"definitions":  func() string { return RuleDefinitions },
 }
 
 type templates struct {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
+	_ "github.com/compdiff/compdiff/reports/studies" // every study's rules, figures and section
 )
 
 // ReportVersion: bump when the report changes for the same inputs (templates are hashed
@@ -104,12 +106,12 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	if env.OutDir == "" {
 		return nil, fmt.Errorf("report: no output directory given (-out)")
 	}
-	st, err := loadStudy(env, &p)
+	st, err := loadReport(env, &p)
 	if err != nil {
 		return nil, err
 	}
 	// The coverage diagnostic only feeds methods.md, so it is read here and not by
-	// loadStudy, which -decide's looks also call.
+	// loadReport, which -decide's looks also call.
 	for i := range p.Settings {
 		cov, err := assembleCoverage(env, &p.Settings[i])
 		if err != nil {
@@ -135,9 +137,10 @@ func runReport(_ context.Context, env *Env, raw json.RawMessage) (*Output, error
 	return one(&data.Table{Cols: []data.Column{{Name: "file", Str: files}}}), nil
 }
 
-// loadStudy reads every input of the report into the study reports.Render draws.
-func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
-	st := &reports.Study{
+// loadReport reads every input of the report into what reports.Render draws: each metric
+// once, as typed cells (the report aggregates them once, reports.Summarize).
+func loadReport(env *Env, p *ReportParams) (*reports.Report, error) {
+	st := &reports.Report{
 		Profile: p.Profile, Command: p.Command, Params: p.Params, Seeds: p.Seeds,
 		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Commit: "unknown",
 		Protocol: p.Protocol, Paper: p.Paper, Sequential: p.Sequential,
@@ -154,20 +157,14 @@ func loadStudy(env *Env, p *ReportParams) (*reports.Study, error) {
 			return nil, fmt.Errorf("report: setting %s: %w", rs.ID, err)
 		}
 		st.Settings = append(st.Settings, *s)
-		for _, r := range results {
-			if r.OnPaperGrid() {
-				st.Results = append(st.Results, r)
-			} else {
-				st.Methods = append(st.Methods, r)
-			}
-		}
+		st.Results = append(st.Results, results...)
 		checks, err := theoremChecks(env, rs)
 		if err != nil {
 			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
 		}
 		st.Theorems = append(st.Theorems, checks...)
 	}
-	if len(st.Methods) > 0 {
+	if slices.ContainsFunc(st.Results, func(r reports.Result) bool { return !r.OnPaperGrid() }) {
 		st.Notes = append(st.Notes, "Composition methods besides FKC (naive ODE, SuperDiff AND/OR, CoInD) at their network evaluations, and the coverage diagnostic that predicts failure from the training pools alone, are in methods.md (data: results.csv with its method, lambda and nfe columns; figures: figures/<setting>-pareto, figures/coverage).")
 	}
 	return st, nil
@@ -180,7 +177,7 @@ func Verdicts(store *data.Store, inputs map[string]data.Key, raw json.RawMessage
 	if err := decode(raw, &p); err != nil {
 		return nil, err
 	}
-	st, err := loadStudy(&Env{Store: store, Inputs: inputs, Key: "verdicts"}, &p)
+	st, err := loadReport(&Env{Store: store, Inputs: inputs, Key: "verdicts"}, &p)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package reports
+package synthetic
 
 // The study's figures: sources, composed-sample grids, SW2 against K, training loss.
 
@@ -15,16 +15,18 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
+	"github.com/compdiff/compdiff/reports/figure"
 )
 
-func weightOf(s *SettingResults, i int) string {
+func weightOf(s *reports.SettingResults, i int) string {
 	if i < len(s.Sources) {
 		return fmt.Sprintf(" (w=%+g)", s.Sources[i].Weight)
 	}
 	return ""
 }
 
-func dimOf(s *SettingResults) int {
+func dimOf(s *reports.SettingResults) int {
 	if s.Dim > 0 {
 		return s.Dim
 	}
@@ -35,7 +37,7 @@ func dimOf(s *SettingResults) int {
 }
 
 // learnedKeys orders the learned models of a panel by kind, then pool size.
-func learnedKeys(m map[cell.Column]Points) []cell.Column {
+func learnedKeys(m map[cell.Column]reports.Points) []cell.Column {
 	keys := make([]cell.Column, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -50,7 +52,7 @@ func learnedKeys(m map[cell.Column]Points) []cell.Column {
 }
 
 // sourcesFigure: one panel per source, true samples (grey) with learned samples overlaid.
-func sourcesFigure(s *SettingResults, profile string) (grid, error) {
+func sourcesFigure(s *reports.SettingResults, profile string) (figure.Grid, error) {
 	d := dimOf(s)
 	var row []*plot.Plot
 	for i, sp := range s.SourcePanels {
@@ -60,11 +62,11 @@ func sourcesFigure(s *SettingResults, profile string) (grid, error) {
 				w = weightOf(s, j)
 			}
 		}
-		p := newPlot("source " + sp.Source + w)
-		truth := stride(sp.True, capTruth)
-		b := rangeOf(truth, d, 1.3)
-		if _, th, err := layer(p, truth, b, d, withAlpha(truthColor, 140), vg.Points(1.1), true); err != nil {
-			return grid{}, err
+		p := figure.New("source " + sp.Source + w)
+		truth := stride(sp.True, figure.CapTruth)
+		b := figure.RangeOf(truth, d, 1.3)
+		if _, th, err := figure.Layer(p, truth, b, d, figure.WithAlpha(figure.TruthColor, 140), vg.Points(1.1), true); err != nil {
+			return figure.Grid{}, err
 		} else if th != nil && i == 0 {
 			p.Legend.Add("true", th)
 		}
@@ -72,23 +74,23 @@ func sourcesFigure(s *SettingResults, profile string) (grid, error) {
 		per := max(300, 3000/(1+len(keys)))
 		worst := 0.0
 		for _, k := range keys {
-			c := nColor(s.Ns, k)
+			c := figure.NColor(s.Ns, k)
 			r := vg.Points(1.0)
 			if k.Model == cell.Separate {
-				c = withAlpha(c, 255)
+				c = figure.WithAlpha(c, 255)
 				r = vg.Points(0.8)
 			}
-			frac, th, err := layer(p, stride(sp.Learned[k], per), b, d, withAlpha(c, 120), r, false)
+			frac, th, err := figure.Layer(p, stride(sp.Learned[k], per), b, d, figure.WithAlpha(c, 120), r, false)
 			if err != nil {
-				return grid{}, err
+				return figure.Grid{}, err
 			}
 			worst = math.Max(worst, frac)
 			if th != nil && i == 0 { // same entries in every panel: one legend is enough
 				p.Legend.Add(k.String(), th)
 			}
 		}
-		setBox(p, b, d)
-		p.Title.Text += offAxes(worst)
+		figure.SetBox(p, b, d)
+		p.Title.Text += figure.OffAxes(worst)
 		p.Legend.Top = true
 		p.Legend.Left = true
 		if d == 1 {
@@ -97,51 +99,51 @@ func sourcesFigure(s *SettingResults, profile string) (grid, error) {
 		row = append(row, p)
 	}
 	if len(row) == 0 {
-		p := newPlot("no source samples in this study")
+		p := figure.New("no source samples in this study")
 		row = append(row, p)
 	}
-	return grid{
-		title: fmt.Sprintf("%s — sources: true (grey) vs learned samples — profile %s", s.ID, profile),
-		plots: [][]*plot.Plot{row}, tileW: vg.Inch * 3.4, tileH: vg.Inch * 3.4, square: d > 1,
+	return figure.Grid{
+		Title: fmt.Sprintf("%s — sources: true (grey) vs learned samples — profile %s", s.ID, profile),
+		Plots: [][]*plot.Plot{row}, TileW: vg.Inch * 3.4, TileH: vg.Inch * 3.4, Square: d > 1,
 	}, nil
 }
 
 // gridFigure: composed samples, rows N (incl. analytical), columns K, truth faint behind.
-func gridFigure(s *SettingResults, model cell.Model, profile string, rs []Result) (grid, error) {
+func gridFigure(s *reports.SettingResults, model cell.Model, profile string, a *reports.Aggregate) (figure.Grid, error) {
 	d := dimOf(s)
-	back := stride(s.TruthSample, capGridBack)
-	b := rangeOf(stride(s.TruthSample, 5000), d, 1.6)
-	ns := tableCols(s, rs, model)
-	ks := tableKs(s, rs)
-	find := func(col cell.Column, k int) (Points, bool) {
+	back := stride(s.TruthSample, figure.CapGridBack)
+	b := figure.RangeOf(stride(s.TruthSample, 5000), d, 1.6)
+	ns := tableCols(s, a, model)
+	ks := tableKs(s, a)
+	find := func(col cell.Column, k int) (reports.Points, bool) {
 		for _, c := range s.Composed {
 			if c.Column == col && c.K == k {
 				return c.X, true
 			}
 		}
-		return Points{}, false
+		return reports.Points{}, false
 	}
 	plots := make([][]*plot.Plot, len(ns))
 	for i, n := range ns {
 		for j, k := range ks {
-			p := newPlot("")
-			if _, _, err := layer(p, back, b, d, faintColor, vg.Points(0.9), true); err != nil {
-				return grid{}, err
+			p := figure.New("")
+			if _, _, err := figure.Layer(p, back, b, d, figure.FaintColor, vg.Points(0.9), true); err != nil {
+				return figure.Grid{}, err
 			}
 			x, ok := find(n, k)
 			if !ok {
-				if l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (b.x0 + b.x1) / 2, Y: (b.y0 + b.y1) / 2}},
+				if l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (b.X0 + b.X1) / 2, Y: (b.Y0 + b.Y1) / 2}},
 					Labels: []string{"not computed"}}); err == nil {
 					p.Add(l)
 				}
 			} else {
-				frac, _, err := layer(p, stride(x, capGridCell), b, d, withAlpha(nColor(s.Ns, n), 130), vg.Points(1.0), false)
+				frac, _, err := figure.Layer(p, stride(x, figure.CapGridCell), b, d, figure.WithAlpha(figure.NColor(s.Ns, n), 130), vg.Points(1.0), false)
 				if err != nil {
-					return grid{}, err
+					return figure.Grid{}, err
 				}
-				p.Title.Text = offAxes(frac)
+				p.Title.Text = figure.OffAxes(frac)
 			}
-			setBox(p, b, d)
+			figure.SetBox(p, b, d)
 			if i == 0 {
 				p.Title.Text = fmt.Sprintf("K=%d", k) + p.Title.Text
 			}
@@ -157,30 +159,18 @@ func gridFigure(s *SettingResults, model cell.Model, profile string, rs []Result
 		}
 	}
 	tile := vg.Inch * 2.0
-	return grid{
-		title: fmt.Sprintf("%s — %s model: composed samples (colour) over ground truth (grey) — profile %s", s.ID, kindName(model), profile),
-		plots: plots, tileW: tile, tileH: tile, square: d > 1,
+	return figure.Grid{
+		Title: fmt.Sprintf("%s — %s model: composed samples (colour) over ground truth (grey) — profile %s", s.ID, reports.KindName(model), profile),
+		Plots: plots, TileW: tile, TileH: tile, Square: d > 1,
 	}, nil
 }
 
-// errs is a YErrorer whose lower bar is kept above zero on a log axis.
-type errs struct {
-	lo, hi []float64
-}
-
-func (e errs) YError(i int) (float64, float64) { return e.lo[i], e.hi[i] }
-
-type xyErr struct {
-	plotter.XYs
-	errs
-}
-
 // sw2Figure: mean SW2 against K (log2 axis), one line per (model, N), error bars ± std.
-func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []cell.Model) (grid, error) {
-	p := newPlot("")
+func sw2Figure(s *reports.SettingResults, profile string, a *reports.Aggregate, kinds []cell.Model) (figure.Grid, error) {
+	p := figure.New("")
 	p.X.Label.Text = "K (particles per swarm, log2 axis)"
 	p.Y.Label.Text = "SW2 (mean ± std over runs)"
-	ks := tableKs(s, rs)
+	ks := tableKs(s, a)
 	var ticks []plot.Tick
 	for _, k := range ks {
 		ticks = append(ticks, plot.Tick{Value: math.Log2(float64(k)), Label: fmt.Sprint(k)})
@@ -194,18 +184,18 @@ func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []ce
 	}
 	var ss []series
 	for mi, m := range kinds {
-		for _, c := range tableCols(s, rs, m) {
+		for _, c := range tableCols(s, a, m) {
 			if c.IsExact() {
 				continue
 			}
-			ss = append(ss, series{kindName(m) + " N=" + strconv.Itoa(c.N), c, nColor(s.Ns, c), dashes[mi%len(dashes)]})
+			ss = append(ss, series{reports.KindName(m) + " N=" + strconv.Itoa(c.N), c, figure.NColor(s.Ns, c), figure.Dashes[mi%len(figure.Dashes)]})
 		}
 	}
-	ss = append(ss, series{"analytic", cell.Exact(), analyticColor, nil})
+	ss = append(ss, series{"analytic", cell.Exact(), figure.AnalyticColor, nil})
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, sr := range ss {
 		for _, k := range ks {
-			if c, ok := a.lookup(s.ID, sr.col, k, "sw2"); ok && c.Mean > 0 {
+			if c, ok := a.Cell(key(s.ID, sr.col, k)); ok && c.Mean > 0 {
 				lo, hi = math.Min(lo, c.Mean), math.Max(hi, c.Mean)
 			}
 		}
@@ -218,10 +208,10 @@ func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []ce
 	}
 	drawn := 0
 	for i, sr := range ss {
-		var pts xyErr
+		var pts figure.XYErrs
 		off := (float64(i) - float64(len(ss)-1)/2) * 0.05 // spread error bars apart
 		for _, k := range ks {
-			c, ok := a.lookup(s.ID, sr.col, k, "sw2")
+			c, ok := a.Cell(key(s.ID, sr.col, k))
 			if !ok || (logY && c.Mean <= 0) {
 				continue
 			}
@@ -234,21 +224,21 @@ func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []ce
 				l = math.Min(sd, 0.9*c.Mean)
 			}
 			pts.XYs = append(pts.XYs, plotter.XY{X: math.Log2(float64(k)) + off, Y: c.Mean})
-			pts.lo = append(pts.lo, l)
-			pts.hi = append(pts.hi, sd)
+			pts.Lo = append(pts.Lo, l)
+			pts.Hi = append(pts.Hi, sd)
 		}
 		if len(pts.XYs) == 0 {
 			continue
 		}
 		line, points, err := plotter.NewLinePoints(pts.XYs)
 		if err != nil {
-			return grid{}, err
+			return figure.Grid{}, err
 		}
 		line.Color, line.Dashes, line.Width = sr.clr, sr.dash, vg.Points(1.3)
 		points.Color, points.Radius, points.Shape = sr.clr, vg.Points(2), draw.CircleGlyph{}
 		eb, err := plotter.NewYErrorBars(pts)
 		if err != nil {
-			return grid{}, err
+			return figure.Grid{}, err
 		}
 		eb.Color = sr.clr
 		p.Add(line, points, eb)
@@ -262,9 +252,9 @@ func sw2Figure(s *SettingResults, profile string, rs []Result, a agg, kinds []ce
 	p.Legend.TextStyle.Font.Size = 7
 	p.Legend.Left = false
 	p.Legend.XOffs = vg.Inch * 1.9 // legend to the right of the data area
-	return grid{
-		title: fmt.Sprintf("%s — SW2 against K — profile %s", s.ID, profile),
-		plots: [][]*plot.Plot{{p}}, tileW: vg.Inch * 6.2, tileH: vg.Inch * 4.2, extraRight: vg.Inch * 1.9,
+	return figure.Grid{
+		Title: fmt.Sprintf("%s — SW2 against K — profile %s", s.ID, profile),
+		Plots: [][]*plot.Plot{{p}}, TileW: vg.Inch * 6.2, TileH: vg.Inch * 4.2, ExtraRight: vg.Inch * 1.9,
 	}, nil
 }
 
@@ -290,11 +280,11 @@ func smooth(iter []int, loss []float64, n int) plotter.XYs {
 }
 
 // lossFigure: training loss curves (log y), colour by N, dash by source (solid: conditional).
-func lossFigure(s *SettingResults, profile string) (grid, error) {
-	p := newPlot("")
+func lossFigure(s *reports.SettingResults, profile string) (figure.Grid, error) {
+	p := figure.New("")
 	p.X.Label.Text = "iteration"
 	p.Y.Label.Text = "training loss (window mean, log axis)"
-	curves := append([]LossCurve(nil), s.Loss...)
+	curves := append([]reports.LossCurve(nil), s.Loss...)
 	sort.SliceStable(curves, func(i, j int) bool {
 		if curves[i].Model != curves[j].Model {
 			return curves[i].Model < curves[j].Model
@@ -323,14 +313,14 @@ func lossFigure(s *SettingResults, profile string) (grid, error) {
 		}
 		l, err := plotter.NewLine(xy)
 		if err != nil {
-			return grid{}, err
+			return figure.Grid{}, err
 		}
-		l.Color, l.Width = nColor(s.Ns, c.Column), vg.Points(1.2)
-		name := kindName(c.Model) + " N=" + strconv.Itoa(c.N)
+		l.Color, l.Width = figure.NColor(s.Ns, c.Column), vg.Points(1.2)
+		name := reports.KindName(c.Model) + " N=" + strconv.Itoa(c.N)
 		if c.Source != "" {
 			for i, src := range s.Sources {
 				if src.Name == c.Source {
-					l.Dashes = dashes[(i+1)%len(dashes)]
+					l.Dashes = figure.Dashes[(i+1)%len(figure.Dashes)]
 				}
 			}
 			name += " " + c.Source
@@ -340,8 +330,11 @@ func lossFigure(s *SettingResults, profile string) (grid, error) {
 	}
 	p.Legend.Top = true
 	p.Legend.XOffs = vg.Inch * 2.1
-	return grid{
-		title: fmt.Sprintf("%s — training loss — profile %s", s.ID, profile),
-		plots: [][]*plot.Plot{{p}}, tileW: vg.Inch * 6.2, tileH: vg.Inch * 4.2, extraRight: vg.Inch * 2.1,
+	return figure.Grid{
+		Title: fmt.Sprintf("%s — training loss — profile %s", s.ID, profile),
+		Plots: [][]*plot.Plot{{p}}, TileW: vg.Inch * 6.2, TileH: vg.Inch * 4.2, ExtraRight: vg.Inch * 2.1,
 	}, nil
 }
+
+// stride subsamples a sample set for drawing (figure.Stride).
+func stride(p reports.Points, max int) plotter.XYs { return figure.Stride(p.X, p.D, max) }

@@ -1,9 +1,11 @@
-package reports
+package synthetic
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/compdiff/compdiff/reports"
 )
 
 const claim8Rule = "From the theorem checks: SUPPORTED if every check passes and Theorems 1, 2 and 3 each have at least one check; " +
@@ -11,12 +13,12 @@ const claim8Rule = "From the theorem checks: SUPPORTED if every check passes and
 
 var trailingNum = regexp.MustCompile(`(\d+)\D*$`)
 
-func claim8(st *Study) Verdict {
-	v := Verdict{ID: "8", Claim: 8, Text: ClaimTexts[7], Rule: claim8Rule, Metric: "theorem checks"}
+func claim8(r *reports.Report) reports.Verdict {
+	v := reports.Verdict{ID: "8", Study: studyName, Claim: "8", Text: ClaimTexts[7], Rule: claim8Rule, Metric: "theorem checks"}
 	seen := map[string]bool{}
 	fail := false
 	var ev []string
-	for _, t := range st.Theorems {
+	for _, t := range r.Theorems {
 		if m := trailingNum.FindStringSubmatch(t.Theorem); m != nil {
 			seen[m[1]] = true
 		}
@@ -26,24 +28,23 @@ func claim8(st *Study) Verdict {
 		}
 		ev = append(ev, fmt.Sprintf("%s %s %s: expected %.4g, measured %.4g, tolerance %.2g → %s", t.Theorem, t.Setting, t.Quantity, t.Expected, t.Measured, t.Tolerance, status))
 	}
-	v.Outcome = Supported
+	v.Outcome = reports.Supported
 	if fail {
-		v.Outcome = Contradicted
+		v.Outcome = reports.Contradicted
 	} else {
 		for _, th := range []string{"1", "2", "3"} {
 			if !seen[th] {
 				ev = append(ev, "no check for Theorem "+th)
-				v.Outcome = Inconclusive
+				v.Outcome = reports.Inconclusive
 				v.Next = "a Gaussian setting (Theorems 1–2) and a factorized one (Theorem 3)"
 			}
 		}
 	}
 	v.Evidence = strings.Join(ev, "\n")
-	j := &judge{st: st}
-	j.label(&v)
+	reports.NewJudge(r, v.ID).Label(&v)
 	// The theorem checks do not depend on the network or on runs; only the step count and
 	// sample sizes set their tolerances, so label by those alone.
-	if st.Paper != nil {
+	if r.Paper != nil {
 		var keep []string
 		for _, d := range v.Departures {
 			if strings.HasPrefix(d, "steps") || strings.HasPrefix(d, "ground-truth") {

@@ -1,27 +1,28 @@
-package reports
+package methods
 
 import (
 	"fmt"
 	"image/color"
 	"math"
 	"sort"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/compdiff/compdiff/reports/figure"
 )
 
 // paretoFigure: mean SW2 against NFE (log10 axis), one series per score model, error bars
 // ± one standard error; points are labelled by sampler in the table beside it.
-func paretoFigure(setting, profile string, rows []methodRow, base string) error {
-	p := newPlot(fmt.Sprintf("%s: SW2 against network evaluations per sample (profile %s)", setting, profile))
+func paretoFigure(setting, profile string, rows []row, base string) error {
+	p := figure.New(fmt.Sprintf("%s: SW2 against network evaluations per sample (profile %s)", setting, profile))
 	p.X.Label.Text = "NFE per sample (log10 axis)"
 	p.Y.Label.Text = "SW2 (mean ± SE over runs)"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	byCol := map[string][]methodRow{}
+	byCol := map[string][]row{}
 	var cols []string
 	for _, r := range rows {
 		if r.Setting != setting || math.IsNaN(r.NFE) || !(r.NFE > 0) {
@@ -39,20 +40,20 @@ func paretoFigure(setting, profile string, rows []methodRow, base string) error 
 		rs := byCol[c]
 		sort.Slice(rs, func(a, b int) bool { return rs[a].NFE < rs[b].NFE })
 		xy := make(plotter.XYs, len(rs))
-		e := errs{lo: make([]float64, len(rs)), hi: make([]float64, len(rs))}
+		e := figure.XYErrs{Lo: make([]float64, len(rs)), Hi: make([]float64, len(rs))}
 		for k, r := range rs {
 			xy[k] = plotter.XY{X: r.NFE, Y: r.SW2}
 			se := r.SE
 			if math.IsNaN(se) {
 				se = 0
 			}
-			e.lo[k], e.hi[k] = math.Min(se, r.SW2), se
+			e.Lo[k], e.Hi[k] = math.Min(se, r.SW2), se
 		}
-		sc, err := scatter(xy, plotutil.Color(i), vg.Points(2.5))
+		sc, err := figure.Scatter(xy, plotutil.Color(i), vg.Points(2.5))
 		if err != nil {
 			return err
 		}
-		eb, err := plotter.NewYErrorBars(xyErr{xy, e})
+		eb, err := plotter.NewYErrorBars(figure.XYErrs{XYs: xy, Lo: e.Lo, Hi: e.Hi})
 		if err != nil {
 			return err
 		}
@@ -61,13 +62,13 @@ func paretoFigure(setting, profile string, rows []methodRow, base string) error 
 		p.Legend.Add(c, sc)
 	}
 	p.Legend.Top = true
-	return savePlot(p, base, 6*vg.Inch, 4*vg.Inch)
+	return figure.Save(p, base, 6*vg.Inch, 4*vg.Inch)
 }
 
 // coverageFigure: how much worse FKC gets from K = 1 to kmax with learned scores against the
 // coverage diagnostic (log10 axis), one point per (setting, N).
 func coverageFigure(pts []coveragePoint, rho float64, kmax int, profile, base string) error {
-	p := newPlot(fmt.Sprintf("Coverage diagnostic against the K effect (Spearman ρ = %.2f, profile %s)", rho, profile))
+	p := figure.New(fmt.Sprintf("Coverage diagnostic against the K effect (Spearman ρ = %.2f, profile %s)", rho, profile))
 	p.X.Label.Text = "effective training points where the target lives (log10 axis)"
 	p.Y.Label.Text = fmt.Sprintf("SW2(learned, K=%d) − SW2(learned, K=1)", kmax)
 	p.X.Scale = plot.LogScale{}
@@ -76,7 +77,7 @@ func coverageFigure(pts []coveragePoint, rho float64, kmax int, profile, base st
 	for _, q := range pts {
 		xy = append(xy, plotter.XY{X: math.Max(q.Pool, 1e-3), Y: q.KEffect})
 	}
-	sc, err := scatter(xy, color.NRGBA{R: 200, G: 60, B: 40, A: 255}, vg.Points(3))
+	sc, err := figure.Scatter(xy, color.NRGBA{R: 200, G: 60, B: 40, A: 255}, vg.Points(3))
 	if err != nil {
 		return err
 	}
@@ -93,14 +94,5 @@ func coverageFigure(pts []coveragePoint, rho float64, kmax int, profile, base st
 		l.TextStyle[i].Font.Size = 5
 	}
 	p.Add(l)
-	return savePlot(p, base, 7*vg.Inch, 4.5*vg.Inch)
-}
-
-func savePlot(p *plot.Plot, base string, w, h vg.Length) error {
-	for _, ext := range []string{".png", ".svg"} {
-		if err := p.Save(w, h, base+ext); err != nil {
-			return fmt.Errorf("saving %s%s: %w", strings.TrimSuffix(base, ext), ext, err)
-		}
-	}
-	return nil
+	return figure.Save(p, base, 7*vg.Inch, 4.5*vg.Inch)
 }

@@ -1,7 +1,6 @@
-package reports
+package methods
 
 import (
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 )
 
 func TestSpearman(t *testing.T) {
@@ -43,13 +43,13 @@ func TestRhoTestNull(t *testing.T) {
 			for i := range x {
 				x[i], y[i] = r.NormFloat64(), r.NormFloat64()
 			}
-			if _, out := rhoTest(Spearman(x, y), n); out != unknown {
+			if _, out := rhoTest(Spearman(x, y), n); out != reports.Undecided {
 				false_++
 			}
 			for i := range y {
 				y[i] = -x[i] + 0.5*r.NormFloat64()
 			}
-			if _, out := rhoTest(Spearman(x, y), n); out == yes {
+			if _, out := rhoTest(Spearman(x, y), n); out == reports.Yes {
 				power++
 			}
 		}
@@ -65,19 +65,14 @@ func TestRhoTestNull(t *testing.T) {
 	}
 }
 
-// Cells of other samplers and CoInD models reach results.csv with their method, λ and NFE,
-// stay out of the paper's tables, and methods.md states what the penalty does.
-func TestMethodCellsInResults(t *testing.T) {
-	st := &Study{Profile: "testprof"}
+// Cells of other samplers and CoInD models reach methods.md with their NFE, and it states
+// what the penalty does (paired by run, Holm).
+func TestMethodCells(t *testing.T) {
+	r := &reports.Report{Profile: "testprof"}
 	conditional := cell.Learned(cell.Conditional, 100)
 	add := func(col cell.Column, m cell.Method, k, run int, sw2, nfe float64) {
 		c := cell.Cell{Setting: "toy", Column: col, Method: m, K: k, Run: run}
-		rs := []Result{{Cell: c, NFE: nfe, Metric: "sw2", Value: sw2}, {Cell: c, NFE: nfe, Metric: "mmd2", Value: sw2 / 100}}
-		if c.OnPaperGrid() {
-			st.Results = append(st.Results, rs...)
-		} else {
-			st.Methods = append(st.Methods, rs...)
-		}
+		r.Results = append(r.Results, reports.Result{Cell: c, NFE: nfe, Metric: "sw2", Value: sw2}, reports.Result{Cell: c, NFE: nfe, Metric: "mmd2", Value: sw2 / 100})
 	}
 	for run := range 4 {
 		noise := 0.01 * float64(run%2)
@@ -87,34 +82,13 @@ func TestMethodCellsInResults(t *testing.T) {
 		add(cell.CoInDModel(100, 1), cell.FKC, 1, run, 0.20+noise+0.001*float64(run), 40)
 	}
 	dir := t.TempDir()
-	if err := renderMethods(st, dir); err != nil {
+	if err := render(r, dir); err != nil {
 		t.Fatal(err)
 	}
 	md, _ := os.ReadFile(filepath.Join(dir, "methods.md"))
 	for _, want := range []string{"| ode | 40 |", "coind λ=1 N=100 K=1 vs λ = 0", "lowers SW2 (supported)"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("methods.md lacks %q:\n%s", want, md)
-		}
-	}
-	if err := writeCSV(filepath.Join(dir, "results.csv"), st); err != nil {
-		t.Fatal(err)
-	}
-	f, _ := os.Open(filepath.Join(dir, "results.csv"))
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 1+len(st.AllResults()) {
-		t.Fatalf("%d rows, want %d", len(recs), 1+len(st.AllResults()))
-	}
-	seen := map[string]bool{}
-	for _, r := range recs[1:] {
-		seen[r[2]+"|"+r[3]+"|"+r[5]+"|"+r[8]] = true
-	}
-	for _, want := range []string{"conditional||fkc|40", "conditional||ode|40", "coind|0|fkc|40", "coind|1|fkc|40"} {
-		if !seen[want] {
-			t.Errorf("results.csv has no row model|lambda|method|nfe = %s (%v)", want, seen)
 		}
 	}
 }

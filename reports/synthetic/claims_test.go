@@ -1,8 +1,9 @@
-package reports
+package synthetic
 
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 )
 
 // synth builds synthetic studies: every setting has conditional and separate models at
@@ -23,7 +25,7 @@ type synth struct {
 	modelSD    float64 // v
 	cellSD     float64 // e
 	level      func(s string, col cell.Column, k int) float64
-	ref        Reference
+	ref        reports.Reference
 	settingIDs []string
 	claims     []string
 }
@@ -31,10 +33,10 @@ type synth struct {
 var synthNs = []int{100, 1000, 10000}
 var synthKs = []int{1, 4, 16, 64}
 
-func (g synth) study(r *rand.Rand) *Study {
-	st := &Study{Profile: "synthetic", Protocol: Protocol{Profile: "synthetic", Runs: g.runs, Ks: synthKs, Steps: 80, Samples: 600, TruthSamples: 3000}}
+func (g synth) study(r *rand.Rand) *reports.Report {
+	st := &reports.Report{Profile: "synthetic", Protocol: reports.Protocol{Profile: "synthetic", Runs: g.runs, Ks: synthKs, Steps: 80, Samples: 600, TruthSamples: 3000}}
 	for i, id := range g.settingIDs {
-		st.Settings = append(st.Settings, SettingResults{Setting: cell.Setting{ID: id, Claim: g.claims[i]},
+		st.Settings = append(st.Settings, reports.SettingResults{Setting: cell.Setting{ID: id, Family: "gaussian", Claim: g.claims[i]},
 			Ns: synthNs, Exact: true, Ks: synthKs, ModelKinds: []cell.Model{cell.Conditional, cell.Separate}, Reference: g.ref})
 		var cols []cell.Column
 		for _, n := range synthNs {
@@ -47,7 +49,7 @@ func (g synth) study(r *rand.Rand) *Study {
 				v := g.modelSD * r.NormFloat64()
 				for _, k := range synthKs {
 					x := g.level(id, col, k) + u + v + g.cellSD*r.NormFloat64()
-					st.Results = append(st.Results, Result{Cell: cell.Cell{Setting: id, Column: col, Method: cell.FKC, K: k, Run: run}, Metric: "sw2", Value: x})
+					st.Results = append(st.Results, reports.Result{Cell: cell.Cell{Setting: id, Column: col, Method: cell.FKC, K: k, Run: run}, Metric: "sw2", Value: x})
 				}
 			}
 		}
@@ -66,7 +68,7 @@ func (g synth) atThreshold(m float64) float64 {
 
 func baseSynth() synth {
 	return synth{runs: 5, runSD: 0.02, modelSD: 0.01, cellSD: 0.005,
-		ref: Reference{SW2Floor: 0.08, EulerSW2: 0.01, Scale: 1, NaiveSW2: math.NaN()}}
+		ref: reports.Reference{SW2Floor: 0.08, EulerSW2: 0.01, Scale: 1, NaiveSW2: math.NaN()}}
 }
 
 // nullSynth is a study with no effect for the rule of claim c: no K changes anything, model
@@ -94,13 +96,13 @@ func nullSynth(c string) synth {
 	return g
 }
 
-func verdictOf(vs []Verdict, claim int) Verdict {
+func verdictOf(vs []reports.Verdict, claim int) reports.Verdict {
 	for _, v := range vs {
-		if v.Claim == claim {
+		if v.Claim == strconv.Itoa(claim) {
 			return v
 		}
 	}
-	return Verdict{}
+	return reports.Verdict{}
 }
 
 // TestNullRates: for every rule, 2000 synthetic studies with no effect end SUPPORTED or
@@ -114,11 +116,11 @@ func TestNullRates(t *testing.T) {
 		claim := int(c[0] - '0')
 		sup, con := 0, 0
 		for i := 0; i < studies; i++ {
-			v := verdictOf(CheckClaims(g.study(r)), claim)
+			v := verdictOf(reports.CheckClaims(g.study(r)), claim)
 			switch v.Outcome {
-			case Supported:
+			case reports.Supported:
 				sup++
-			case Contradicted:
+			case reports.Contradicted:
 				con++
 			}
 		}
@@ -149,10 +151,10 @@ func TestAbsenceAtMargin(t *testing.T) {
 	found := 0
 	for i := 0; i < studies; i++ {
 		st := g.study(r)
-		j := newJudge(st, aggregate(st.Results), "x")
+		j := newJudge(st, []*reports.SettingResults{&st.Settings[0]}, "x")
 		c := j.notWorse("s", learned(1000), 1, learned(1000), 64)
-		testFamily([]*comparison{c}, Alpha)
-		if c.outcome() == yes {
+		reports.TestFamily([]*reports.Comparison{c}, reports.Alpha)
+		if c.Outcome() == reports.Yes {
 			found++
 		}
 	}
@@ -192,7 +194,7 @@ func TestPower(t *testing.T) {
 		const studies = 200
 		sup := 0
 		for i := 0; i < studies; i++ {
-			if verdictOf(CheckClaims(g.study(r)), int(tc.claim[0]-'0')).Outcome == Supported {
+			if verdictOf(reports.CheckClaims(g.study(r)), int(tc.claim[0]-'0')).Outcome == reports.Supported {
 				sup++
 			}
 		}
@@ -229,13 +231,14 @@ func TestPairingDecides(t *testing.T) {
 		return 0.25 + 0.02*step
 	}
 	st := g.study(rand.New(rand.NewPCG(7, 8)))
-	v := verdictOf(CheckClaims(st), 4)
-	if v.Outcome != Supported {
+	v := verdictOf(reports.CheckClaims(st), 4)
+	if v.Outcome != reports.Supported {
 		t.Fatalf("paired rule: %s\n%s", v.Outcome, v.Evidence)
 	}
-	a := aggregate(st.Results)
+	a := st.Summarize()
 	x := func(col cell.Column, k int) []float64 {
-		return sortedRuns(a[cellKey{"s", col, k, "sw2"}].Runs)
+		c, _ := a.Cell(key("s", col, k))
+		return reports.SortedRuns(c.Runs)
 	}
 	p := welchP(x(cell.Exact(), 1), x(cell.Exact(), 64))
 	t.Logf("analytic K=1 vs K=64: paired → %s; unpaired Welch p = %.3g", v.Outcome, p)
@@ -252,9 +255,9 @@ func TestVerdictLabels(t *testing.T) {
 		return map[bool]float64{true: 0.2, false: 0.085}[k == 1]
 	}
 	st := g.study(rand.New(rand.NewPCG(9, 9)))
-	st.Paper = &Protocol{Runs: 30, Samples: 5000, TruthSamples: 5000, Steps: 500, Ks: []int{256}, Width: 512, Depth: 4, Iters: 20000, Projections: 2000}
-	v := verdictOf(CheckClaims(st), 2)
-	if v.Outcome != Supported || !v.Reduced || !strings.Contains(v.Label(), "reduced") {
+	st.Paper = &reports.Protocol{Runs: 30, Samples: 5000, TruthSamples: 5000, Steps: 500, Ks: []int{256}, Width: 512, Depth: 4, Iters: 20000, Projections: 2000}
+	v := verdictOf(reports.CheckClaims(st), 2)
+	if v.Outcome != reports.Supported || !v.Reduced || !strings.Contains(v.Label(), "reduced") {
 		t.Fatalf("outcome %s, reduced %v, label %q", v.Outcome, v.Reduced, v.Label())
 	}
 	if !strings.Contains(strings.Join(v.Departures, ","), "runs 5 (paper 30)") || !strings.Contains(v.Thresholds, "Euler bias") {
@@ -263,22 +266,7 @@ func TestVerdictLabels(t *testing.T) {
 	st.Protocol = *st.Paper
 	st.Protocol.Runs = 5
 	st.Paper.Runs = 5
-	if v := verdictOf(CheckClaims(st), 2); v.Reduced || v.Label() != Supported {
+	if v := verdictOf(reports.CheckClaims(st), 2); v.Reduced || v.Label() != reports.Supported {
 		t.Errorf("paper-size verdict labelled %q (departures %v)", v.Label(), v.Departures)
-	}
-}
-
-// TestSpending: the looks' shares of α add up to A(t) ≤ α.
-func TestSpending(t *testing.T) {
-	looks := []int{5, 10, 15, 30}
-	total := 0.0
-	for i := range looks {
-		total += lookAlpha(looks[:i+1], 30)
-	}
-	if math.Abs(total-Alpha) > 1e-12 {
-		t.Errorf("spent %.6g over the looks, want %.6g", total, Alpha)
-	}
-	if a := lookAlpha(nil, 0); a != Alpha {
-		t.Errorf("single look α = %v", a)
 	}
 }

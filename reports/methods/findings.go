@@ -1,4 +1,4 @@
-package reports
+package methods
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 )
 
 // coveragePoint pairs the diagnostic of one (setting, N) with the errors it should predict.
@@ -23,54 +24,56 @@ type coveragePoint struct {
 
 // coveragePoints averages the diagnostic over runs and pairs it with the K effect (up to
 // kmax, the largest K of the paper's grid, which it also returns) and the excess SW2 of the
-// learned kind (conditional when present, else the first other kind of the paper's grid).
-func coveragePoints(m *Methods) (pts []coveragePoint, kmax int) {
+// learned kind (conditional when present, else the first other kind of the paper's grid),
+// read from the aggregate.
+func coveragePoints(r *reports.Report) (pts []coveragePoint, kmax int) {
 	type key struct {
 		s string
 		n int
 	}
 	pool := map[key][]float64{}
 	var order []key
-	for _, c := range m.Coverage {
+	for _, c := range r.Coverage {
 		k := key{c.Setting, c.N}
 		if _, ok := pool[k]; !ok {
 			order = append(order, k)
 		}
 		pool[k] = append(pool[k], c.EffectivePool)
 	}
+	a := r.Summarize()
 	kind := cell.Model("")
-	for _, r := range m.Results {
-		if !r.OnPaperGrid() {
+	for _, k := range a.Keys() {
+		if !(cell.Cell{Column: k.Column, Method: k.Method}).OnPaperGrid() {
 			continue
 		}
-		kmax = max(kmax, r.K)
-		if !r.IsExact() && (kind == "" || r.Model == cell.Conditional) {
-			kind = r.Model
+		kmax = max(kmax, k.K)
+		if !k.IsExact() && (kind == "" || k.Model == cell.Conditional) {
+			kind = k.Model
 		}
 	}
-	atK := func(k int) map[key][]float64 {
-		sw := map[key][]float64{}
-		for _, r := range m.Results {
-			if r.OnPaperGrid() && r.K == k && (r.Model == kind || r.IsExact()) {
-				kk := key{r.Setting, r.N} // N = 0: the exact scores
-				sw[kk] = append(sw[kk], r.SW2)
-			}
-		}
-		return sw
+	sw2 := func(setting string, col cell.Column, k int) (float64, bool) {
+		c, ok := a.Cell(reports.CellKey{Setting: setting, Column: col, Method: cell.FKC, K: k, Metric: "sw2"})
+		return c.Mean, ok
 	}
-	one, top := atK(1), atK(kmax)
 	for _, k := range order {
-		exact := one[key{k.s, 0}]
-		if len(one[k]) == 0 || len(top[k]) == 0 || len(exact) == 0 {
+		col := cell.Learned(kind, k.n)
+		l, ok1 := sw2(k.s, col, 1)
+		h, ok2 := sw2(k.s, col, kmax)
+		e, ok3 := sw2(k.s, cell.Exact(), 1)
+		if !ok1 || !ok2 || !ok3 {
 			continue
 		}
-		p, _ := meanSE(pool[k])
-		l, _ := meanSE(one[k])
-		h, _ := meanSE(top[k])
-		e, _ := meanSE(exact)
-		pts = append(pts, coveragePoint{Setting: k.s, N: k.n, Pool: p, KEffect: h - l, Excess: l - e})
+		pts = append(pts, coveragePoint{Setting: k.s, N: k.n, Pool: mean(pool[k]), KEffect: h - l, Excess: l - e})
 	}
 	return pts, kmax
+}
+
+func mean(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m += x
+	}
+	return m / float64(len(v))
 }
 
 // ranks returns the mid-ranks of v (ties share their mean rank).
@@ -101,8 +104,7 @@ func Spearman(x, y []float64) float64 {
 		return math.NaN()
 	}
 	rx, ry := ranks(x), ranks(y)
-	mx, _ := meanSE(rx)
-	my, _ := meanSE(ry)
+	mx, my := mean(rx), mean(ry)
 	sxy, sxx, syy := 0.0, 0.0, 0.0
 	for i := range rx {
 		sxy += (rx[i] - mx) * (ry[i] - my)
@@ -115,8 +117,8 @@ func Spearman(x, y []float64) float64 {
 	return sxy / math.Sqrt(sxx*syy)
 }
 
-func writeCoverage(b *strings.Builder, m *Methods, dir string) error {
-	pts, kmax := coveragePoints(m)
+func writeCoverage(b *strings.Builder, r *reports.Report, dir string) error {
+	pts, kmax := coveragePoints(r)
 	if len(pts) == 0 {
 		return nil
 	}
@@ -132,7 +134,7 @@ func writeCoverage(b *strings.Builder, m *Methods, dir string) error {
 	rho, rhoEx := Spearman(x, ke), Spearman(x, ex)
 	fmt.Fprintf(b, "\nSpearman rank correlation over the %d (setting, N) points: with the K effect ρ = %.3f, with the excess error ρ = %.3f (negative: fewer effective points, larger error). ", len(pts), rho, rhoEx)
 	b.WriteString(rhoVerdict(rho, len(pts)) + "\n\n")
-	if err := coverageFigure(pts, rho, kmax, m.Profile, filepath.Join(dir, "figures", "coverage")); err != nil {
+	if err := coverageFigure(pts, rho, kmax, r.Profile, filepath.Join(dir, "figures", "coverage")); err != nil {
 		return err
 	}
 	b.WriteString("![coverage diagnostic](figures/coverage.png)\n\n")
@@ -142,18 +144,18 @@ func writeCoverage(b *strings.Builder, m *Methods, dir string) error {
 // rhoTest tests Spearman's ρ over n points against no association, two-sided at 5%: under
 // the null ρ has mean 0 and variance exactly 1/(n−1), and z = ρ·√(n−1) is taken as normal
 // (its false-positive rate is checked by simulation in methods_test.go).
-func rhoTest(rho float64, n int) (z float64, out tri) {
+func rhoTest(rho float64, n int) (z float64, out reports.Tri) {
 	if math.IsNaN(rho) || n < 4 {
-		return math.NaN(), unknown
+		return math.NaN(), reports.Undecided
 	}
 	z = rho * math.Sqrt(float64(n-1))
 	switch {
 	case z <= -1.96:
-		return z, yes
+		return z, reports.Yes
 	case z >= 1.96:
-		return z, no
+		return z, reports.No
 	}
-	return z, unknown
+	return z, reports.Undecided
 }
 
 // rhoVerdict states rhoTest's outcome for the coverage diagnostic (negative ρ predicted).
@@ -162,9 +164,9 @@ func rhoVerdict(rho float64, n int) string {
 	switch {
 	case math.IsNaN(z):
 		return "Too few points to test the association."
-	case out == yes:
+	case out == reports.Yes:
 		return fmt.Sprintf("The diagnostic predicts the K effect here (z = %.2f, two-sided p < 0.05 under no association): supported.", z)
-	case out == no:
+	case out == reports.No:
 		return fmt.Sprintf("The association runs the wrong way (z = %.2f): more coverage goes with a larger K effect, contradicting the diagnostic.", z)
 	}
 	return fmt.Sprintf("Not distinguishable from no association (z = %.2f, |z| < 1.96): open.", z)
@@ -173,10 +175,10 @@ func rhoVerdict(rho float64, n int) string {
 // writeFindings states, per setting and score model, which sampler came closest to the
 // target and at what cost, and whether the cheapest sampler was already within two
 // standard errors of it; all numbers come from the table above.
-func writeFindings(b *strings.Builder, rows []methodRow) {
+func writeFindings(b *strings.Builder, rows []row) {
 	b.WriteString("## Findings (computed)\n\n")
 	type key struct{ s, c string }
-	groups := map[key][]methodRow{}
+	groups := map[key][]row{}
 	var order []key
 	for _, r := range rows {
 		k := key{r.Setting, r.Column}
@@ -223,57 +225,29 @@ func nz(v float64) float64 {
 // (the same network trained without the penalty), else the conditional model (trained on the
 // source conditions only, so it differs in more than the penalty). Each setting's tests form
 // one family, two-sided, Holm at α = 0.05.
-func writePenalty(b *strings.Builder, rs []MethodResult) {
-	type key struct {
-		s   string
-		n   int
-		lam float64
-		k   int
-	}
-	sw := map[key]map[int]float64{} // → run → SW2; lam < 0 marks the conditional model
-	var order []key
-	for _, r := range rs {
-		lam := -1.0
-		switch {
-		case r.Model == cell.CoInD:
-			lam = r.Lambda
-		case r.Model != cell.Conditional || !r.OnPaperGrid():
-			continue
-		}
-		if r.Method != cell.FKC {
-			continue
-		}
-		k := key{r.Setting, r.N, lam, r.K}
-		if sw[k] == nil {
-			sw[k] = map[int]float64{}
-			order = append(order, k)
-		}
-		sw[k][r.Run] = r.SW2
-	}
-	bySetting := map[string][]*comparison{}
+func writePenalty(b *strings.Builder, a *reports.Aggregate) {
+	bySetting := map[string][]*reports.Comparison{}
 	var settings []string
-	for _, k := range order {
-		if k.lam <= 0 {
+	for _, k := range a.Keys() {
+		if k.Model != cell.CoInD || k.Method != cell.FKC || k.Metric != "sw2" || k.Lambda <= 0 {
 			continue
 		}
-		ref, refName := key{k.s, k.n, 0, k.k}, "λ = 0"
-		if sw[ref] == nil {
-			ref, refName = key{k.s, k.n, -1, k.k}, "the conditional model"
+		ref, refName := k, "λ = 0"
+		ref.Lambda = 0
+		if _, ok := a.Stat(ref); !ok {
+			ref.Column, refName = cell.Learned(cell.Conditional, k.N), "the conditional model"
 		}
-		c := &comparison{Desc: fmt.Sprintf("coind λ=%g N=%d K=%d vs %s", k.lam, k.n, k.k, refName)}
-		for run, v := range sw[k] {
-			if w, ok := sw[ref][run]; ok {
-				c.D = append(c.D, v-w)
-			}
-		}
-		if len(c.D) < 2 {
+		cur, _ := a.Cell(k)
+		base, _ := a.Cell(ref)
+		d, _ := reports.PairRuns(cur.Runs, base.Runs, func(x, y float64) float64 { return x - y })
+		if len(d) < 2 {
 			continue
 		}
-		sort.Float64s(c.D) // map order must not reach the text
-		if _, ok := bySetting[k.s]; !ok {
-			settings = append(settings, k.s)
+		c := &reports.Comparison{Desc: fmt.Sprintf("coind λ=%g N=%d K=%d vs %s", k.Lambda, k.N, k.K, refName), D: d}
+		if _, ok := bySetting[k.Setting]; !ok {
+			settings = append(settings, k.Setting)
 		}
-		bySetting[k.s] = append(bySetting[k.s], c)
+		bySetting[k.Setting] = append(bySetting[k.Setting], c)
 	}
 	if len(settings) == 0 {
 		return
@@ -282,14 +256,14 @@ func writePenalty(b *strings.Builder, rs []MethodResult) {
 	b.WriteString("Per-run paired differences of SW2, CoInD with the penalty minus its reference at the same N (λ = 0 when the profile lists it, else the conditional model, which was also trained without joint conditions). Two-sided paired t-tests, Holm over each setting's tests at α = 0.05.\n\n")
 	for _, s := range settings {
 		cs := bySetting[s]
-		testFamily(cs, Alpha)
+		reports.TestFamily(cs, reports.Alpha)
 		for _, c := range cs {
-			m, se, _ := tStat(c.D)
+			m, se, _ := reports.TStat(c.D)
 			word := "makes no detectable difference (open)"
-			switch c.outcome() {
-			case yes:
+			switch c.Outcome() {
+			case reports.Yes:
 				word = "lowers SW2 (supported)"
-			case no:
+			case reports.No:
 				word = "raises SW2 (it hurts here)"
 			}
 			fmt.Fprintf(b, "- %s, %s: SW2 difference %+.4f ± %.4f over %d runs; the penalty %s.\n", s, c.Desc, m, se, len(c.D), word)

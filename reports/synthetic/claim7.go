@@ -1,10 +1,12 @@
-package reports
+package synthetic
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
 )
 
 const claim7Rule = "Separate experts against the conditional model, paired by run (both use the run's pools and ground truth). " +
@@ -14,11 +16,11 @@ const claim7Rule = "Separate experts against the conditional model, paired by ru
 	"its mean is below 0 (separate degrades less beyond K=4)."
 
 // claim7 judges claim 7 with part (b) on the claim-6 setting gmm.
-func claim7(j *judge, gmm *SettingResults) {
-	j.part("a", j.separateWorse())
+func claim7(j *judge, gmm *reports.SettingResults) {
+	j.Part("a", j.separateWorse())
 	km := j.kmax(gmm)
 	if km == 0 || km <= smallK {
-		j.part("b", missingK(gmm.ID, "degradation beyond K=4"))
+		j.Part("b", missingK(gmm.ID, "degradation beyond K=4"))
 		return
 	}
 	per := map[int][]float64{}
@@ -30,7 +32,7 @@ func claim7(j *judge, gmm *SettingResults) {
 			k int
 		}{{cell.Separate, km}, {cell.Separate, smallK}, {cell.Conditional, km}, {cell.Conditional, smallK}} {
 			var m string
-			if v[i], m = j.values(gmm.ID, cell.Learned(mk.m, n), mk.k); m != "" {
+			if v[i], m = j.Runs(key(gmm.ID, cell.Learned(mk.m, n), mk.k)); m != "" {
 				miss = append(miss, m)
 			}
 		}
@@ -47,29 +49,28 @@ func claim7(j *judge, gmm *SettingResults) {
 		}
 	}
 	d := meansOver(per, len(j.learnedNs(gmm)))
-	c := &comparison{Desc: fmt.Sprintf("%s: separate degrades less than conditional beyond K=4 (K=4→%d)", gmm.ID, km), D: d, Above: false}
+	c := &reports.Comparison{Desc: fmt.Sprintf("%s: separate degrades less than conditional beyond K=4 (K=4→%d)", gmm.ID, km), D: d, Above: false}
 	if len(miss) > 0 {
 		c.Missing = strings.Join(miss, "; ")
 	} else if len(d) < 2 {
 		c.Missing = fmt.Sprintf("%d complete runs; a test needs 2", len(d))
 	}
-	j.part("b", c)
+	j.Part("b", c)
 }
 
 // separateWorse is part (a): one comparison on per-run means over the settings of claims 1–5.
-func (j *judge) separateWorse() *comparison {
+func (j *judge) separateWorse() *reports.Comparison {
 	per := map[int][]float64{}
 	cells := 0
-	for i := range j.st.Settings {
-		s := &j.st.Settings[i]
+	for _, s := range j.settings {
 		if !strings.Contains("1 2 3 4 5", s.Claim) || s.Claim == "" {
 			continue
 		}
 		sc := j.scale(s.ID)
 		for _, n := range j.learnedNs(s) {
-			for _, k := range tableKs(s, j.st.Results) {
-				sep, m1 := j.values(s.ID, cell.Learned(cell.Separate, n), k)
-				con, m2 := j.values(s.ID, cell.Learned(cell.Conditional, n), k)
+			for _, k := range tableKs(s, j.A) {
+				sep, m1 := j.Runs(key(s.ID, cell.Learned(cell.Separate, n), k))
+				con, m2 := j.Runs(key(s.ID, cell.Learned(cell.Conditional, n), k))
 				if m1 != "" || m2 != "" {
 					continue
 				}
@@ -82,7 +83,7 @@ func (j *judge) separateWorse() *comparison {
 			}
 		}
 	}
-	c := &comparison{Desc: fmt.Sprintf("settings of claims 1–5: separate worse than conditional (mean of (separate − conditional)/scale over %d cells per run)", cells), Above: true}
+	c := &reports.Comparison{Desc: fmt.Sprintf("settings of claims 1–5: separate worse than conditional (mean of (separate − conditional)/scale over %d cells per run)", cells), Above: true}
 	c.D = meansOver(per, cells)
 	if cells == 0 {
 		c.Missing = "no cell has both model kinds"
@@ -114,10 +115,6 @@ func sortedKeys(m map[int][]float64) []int {
 	for k := range m {
 		ks = append(ks, k)
 	}
-	for i := 1; i < len(ks); i++ {
-		for j := i; j > 0 && ks[j] < ks[j-1]; j-- {
-			ks[j], ks[j-1] = ks[j-1], ks[j]
-		}
-	}
+	sort.Ints(ks)
 	return ks
 }

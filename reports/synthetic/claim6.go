@@ -1,6 +1,9 @@
-package reports
+package synthetic
 
-import "github.com/compdiff/compdiff/data/cell"
+import (
+	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
+)
 
 // Claim 6 (gmm-ood, both variants): small K helps, larger K hurts learned models; analytic
 // improves consistently.
@@ -9,25 +12,25 @@ var claim6 = rule{claim: 6,
 		"which most likely produced the paper's tables). (a) small K helps every learned N (K=1 worse than K=4); " +
 		"(b) larger K hurts every learned N (Kmax worse than K=4); " +
 		"(c) analytic improves (K=1 worse than Kmax) and no step to the next larger K is worse by δ.",
-	judge: func(j *judge, s *SettingResults) {
+	judge: func(j *judge, s *reports.SettingResults) {
 		km := j.kmax(s)
 		if km == 0 || km <= smallK {
-			j.part("a", missingK(s.ID, "small K helps"))
+			j.Part("a", missingK(s.ID, "small K helps"))
 			return
 		}
 		j.margin(s.ID)
-		var a, b []*comparison
+		var a, b []*reports.Comparison
 		for _, col := range learnedCols(j.learnedNs(s)) {
 			a = append(a, j.worse(s.ID, col, 1, col, smallK))
 			b = append(b, j.worse(s.ID, col, km, col, smallK))
 		}
-		j.part("a", a...)
-		j.part("b", b...)
-		c := []*comparison{j.worse(s.ID, cell.Exact(), 1, cell.Exact(), km)}
-		ks := tableKs(s, j.st.Results)
+		j.Part("a", a...)
+		j.Part("b", b...)
+		c := []*reports.Comparison{j.worse(s.ID, cell.Exact(), 1, cell.Exact(), km)}
+		ks := tableKs(s, j.A)
 		for i := 0; i+1 < len(ks); i++ {
 			c = append(c, j.notWorse(s.ID, cell.Exact(), ks[i+1], cell.Exact(), ks[i]))
 		}
-		j.part("c", c...)
+		j.Part("c", c...)
 	},
 }

@@ -1,15 +1,14 @@
-// Package reports turns a computed study into its report. It does no numerics beyond
-// aggregation over runs. Render writes, under the output directory:
+// Package reports turns a computed study into its report. It holds what every study shares:
+// the report's inputs (Report), the aggregate of every result (Summarize: read once, computed
+// once, read by every table, figure and rule), the statistics of the claims (inference.go),
+// the claims engine (Judge, Verdict), the registry of studies and documents (Register,
+// RegisterDocument), the results files and the page. A study's own rules, figures and
+// section live in reports/<study>. Render writes, under the output directory:
 //
-//	results.csv, results.arrow                 one row per Result (long format)
-//	tables/<setting>-<model>-<metric>.{md,html,tex}   rows K, columns N, mean ± std
-//	figures/<setting>-sources.{png,svg}        true vs learned samples per source
-//	figures/<setting>-<model>-grid.{png,svg}   composed samples, rows N, columns K
-//	figures/<setting>-sw2.{png,svg}            SW2 against K per (model, N)
-//	figures/<setting>-loss.{png,svg}           training loss (only if the setting has curves)
-//	report.md, index.html                      the report; index.html is self-contained
-//
-// The claims of the paper are checked by CheckClaims (claims.go), never written by hand.
+//	results.csv, results.arrow, results.parquet   one row per result (long format)
+//	tables/, figures/                             each study's tables and figures
+//	report.md, index.html                         the report; index.html is self-contained
+//	documents registered with RegisterDocument    (methods.md)
 package reports
 
 import "github.com/compdiff/compdiff/data/cell"
@@ -28,8 +27,9 @@ func (p Points) Len() int {
 	return len(p.X) / p.D
 }
 
-// Result is one metric value ("sw2" or "mmd2") of one cell, with the network evaluations
-// per output sample its sampler spent (NFE; NaN when the artifact predates the count).
+// Result is one metric value ("sw2", "mmd2", or a family's own measurement) of one cell, with
+// the network evaluations per output sample its sampler spent (NFE; NaN when the artifact
+// predates the count).
 type Result struct {
 	cell.Cell
 	NFE    float64
@@ -115,7 +115,7 @@ type Reference struct {
 	Scale float64
 }
 
-// TheoremCheck is one numerical check of a theorem (SPEC §9 claim 8).
+// TheoremCheck is one numerical check of a theorem.
 type TheoremCheck struct {
 	Theorem, Setting, Quantity    string
 	Expected, Measured, Tolerance float64
@@ -149,19 +149,29 @@ type Protocol struct {
 	Projections  int          `json:"projections"`
 }
 
-// Study is everything the report stage knows.
-type Study struct {
+// CoverageResult is the coverage diagnostic (core/coverage) of one (setting, N, run): the
+// effective training points where the target lives, before any model is trained.
+type CoverageResult struct {
+	Setting       string
+	N, Run        int
+	EffectivePool float64
+}
+
+// Report is everything the report stage knows.
+type Report struct {
 	Profile, Commit, Date, Command string // Command: how to rebuild this report
 	Params                         []Param
 	Seeds                          string
 	Settings                       []SettingResults
-	Results                        []Result // the paper's grid (cell.OnPaperGrid): tables, figures, claims
-	Methods                        []Result // every other cell: samplers besides FKC, CoInD models (methods.md)
-	Coverage                       []CoverageResult
-	Theorems                       []TheoremCheck
-	Stages                         []StageStat
-	Notes                          []string
-	// Protocol is this study's size; Paper the paper's (nil when unknown: every verdict is
+	// Results is every value of every cell in load order; Agg their aggregate over runs
+	// (Summarize fills it once; every table, figure and rule reads it).
+	Results  []Result
+	Agg      *Aggregate
+	Coverage []CoverageResult
+	Theorems []TheoremCheck
+	Stages   []StageStat
+	Notes    []string
+	// Protocol is this report's size; Paper the paper's (nil when unknown: every verdict is
 	// then labelled as of unknown departure).
 	Protocol Protocol
 	Paper    *Protocol
@@ -169,9 +179,39 @@ type Study struct {
 	Sequential *Sequential
 }
 
-// AllResults is every cell's values, the paper's grid first: what results.csv holds.
-func (st *Study) AllResults() []Result {
-	return append(append([]Result(nil), st.Results...), st.Methods...)
+// Summarize aggregates the results once (idempotent) and returns the aggregate.
+func (r *Report) Summarize() *Aggregate {
+	if r.Agg == nil {
+		r.Agg = Summarize(r.Results)
+	}
+	return r.Agg
+}
+
+// Setting returns the loaded setting with this id, or nil.
+func (r *Report) Setting(id string) *SettingResults {
+	for i := range r.Settings {
+		if r.Settings[i].ID == id {
+			return &r.Settings[i]
+		}
+	}
+	return nil
+}
+
+// Rows is every result as results.csv lists them: the paper's grid (cell.OnPaperGrid) first,
+// then every other cell, each in load order.
+func (r *Report) Rows() []Result {
+	out := make([]Result, 0, len(r.Results))
+	for _, x := range r.Results {
+		if x.OnPaperGrid() {
+			out = append(out, x)
+		}
+	}
+	for _, x := range r.Results {
+		if !x.OnPaperGrid() {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Sequential describes a group-sequential study (go run ./build -decide): each verdict was

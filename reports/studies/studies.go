@@ -1,0 +1,9 @@
+// Package studies links every study and document of the report into the binary: each
+// registers itself with reports (reports.Register, reports.RegisterDocument) when imported.
+// A new study adds one line here.
+package studies
+
+import (
+	_ "github.com/compdiff/compdiff/reports/methods"   // methods.md
+	_ "github.com/compdiff/compdiff/reports/synthetic" // seed 000's synthetic settings
+)
