@@ -63,7 +63,9 @@ func rows(a *reports.Aggregate) []row {
 //go:embed *.go
 var source embed.FS
 
-func init() { reports.RegisterDocument(reports.Document{Name: "methods.md", Render: render, Source: source}) }
+func init() {
+	reports.RegisterDocument(reports.Document{Name: "methods.md", Render: render, Source: source})
+}
 
 // render writes methods.md from every cell of the report (per setting a sampler × model
 // table of SW2 with each sampler's NFE, the coverage diagnostic against the errors it should

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 
-
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 )
@@ -256,5 +255,3 @@ func tableCols(s *reports.SettingResults, a *reports.Aggregate, model cell.Model
 	g := reports.SettingResults{Ns: ns, Exact: exact}
 	return g.ColumnsFor(model)
 }
-
-

@@ -54,4 +54,3 @@ func uses(settings []*cell.Setting) []reports.Use {
 	}
 	return out
 }
-
