@@ -11,7 +11,8 @@ import (
 
 // DefaultFlagRate is the classifier's p: a true sample of any room source is flagged
 // invalid with probability at most p = 0.001, ten times below the 1% the study allows,
-// while a blend of two templates Δ ≥ 26σ0 apart is still flagged (see Classifier).
+// while a blend of two templates Δ ≥ 34σ0 apart (d = 256) is flagged with a margin of 5
+// standard deviations (BlendMargin); the built-in rooms have Δ ≥ 36σ0.
 const DefaultFlagRate = 0.001
 
 // Classifier reads a room image like a person would: the class of its nearest template
@@ -27,6 +28,7 @@ type Classifier struct {
 	norms     []float64 // |μ_k|²
 	class     []int
 	threshold float64 // σ0²·q
+	noise     float64 // σ0
 }
 
 // NewClassifier builds the classifier of a valid spec with flag rate p ∈ (0, 1).
@@ -47,7 +49,19 @@ func NewClassifier(s Spec, p float64) (*Classifier, error) {
 	}
 	q := distuv.ChiSquared{K: float64(d)}.Quantile(1 - p)
 	c.threshold = s.Noise * s.Noise * q
+	c.noise = s.Noise
 	return c, nil
+}
+
+// BlendMargin is how many standard deviations beyond the invalid threshold the blend
+// ½(μ_j + μ_k) + σ0·z of two templates delta apart lies, when no third template is nearer:
+// its squared distance to either, over σ0², has mean Δ²/(4σ0²) + d and variance
+// 2d + Δ²/σ0². A room whose BlendMargin(MinSeparation) is below ~5 cannot reliably tell
+// a ghost of two rooms from a room.
+func (c *Classifier) BlendMargin(delta float64) float64 {
+	m2 := delta * delta / (4 * c.noise * c.noise)
+	d := float64(c.d)
+	return (m2 + d - c.threshold/(c.noise*c.noise)) / math.Sqrt(2*d+4*m2)
 }
 
 // Threshold is σ0²·q, the squared distance beyond which a sample is invalid.

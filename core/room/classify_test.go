@@ -156,7 +156,11 @@ func TestClassifierFlagsWarpedRooms(t *testing.T) {
 				minZ = math.Min(minZ, corrupted(t, room+": couch off its place", s, cl, Draw(off, st), r))
 			}
 		}
-		t.Logf("%s: every warped room is at least %.1f sd beyond the invalid threshold", room, minZ)
+		delta, _, _ := MinSeparation(s)
+		if bm := cl.BlendMargin(delta); bm < 5 {
+			t.Errorf("%s: BlendMargin(MinSeparation) = %.3g sd; want ≥ 5", room, bm)
+		}
+		t.Logf("%s: every warped room is at least %.1f sd beyond the invalid threshold (BlendMargin(Δ) = %.2f)", room, minZ, cl.BlendMargin(delta))
 	}
 }
 
