@@ -5,8 +5,8 @@
 //
 // # The room
 //
-// An image is Height×Width pixels in [−1, 1] (dark = −1): rows above WallRows are wall, the
-// others floor. Objects (a couch, a framed painting, a coffee table, or a user's own) are
+// An image is Height×Width pixels in [−1, 1] (dark = −1): rows 0 … WallRows−1 are wall,
+// the others floor. Objects (a couch, a framed painting, a coffee table, or a user's own) are
 // shapes drawn with palette characters at one of a finite set of placements, painted in
 // order so that later objects cover earlier ones (the table hides part of the couch). A
 // class is a subset of the objects, indexed by a bitmask (bit i = object i present): with
@@ -21,7 +21,7 @@
 // every pair of templates Δ ≥ 36σ0 apart; 8×8 cannot hold a couch at three places. It is
 // also small enough for the study's budget: an MLP on 256 inputs trains on two cores, and
 // one exact score costs templates × pixels = 16 × 256 multiply-adds per source. 32×32
-// would quadruple both for no new phenomenon.
+// would quadruple the network's input layer and the exact scores for no new phenomenon.
 //
 // # The target's class weights
 //
@@ -43,8 +43,8 @@
 // # Ground truth
 //
 // Because the sources share their components, truth.Rejection (propose Pa1, accept with
-// Pa2/(M·P0)) is exact for every setting whose P0 gives each class positive weight —
-// including the OOD ones (acceptance ≈ 3%). truth.Importance is not usable here: its
+// Pa2/(M·P0)) is exact for every setting whose P0 gives positive weight to every class
+// Pa2 does — including the OOD ones (acceptance ≈ 3%). truth.Importance is not usable here: its
 // proposal Pa1·Pa2 has components of std σ0/√2, under which the log-weight −log P0(x) ≈
 // |x − μ|²/(2σ0²) is χ²_d/4 with standard deviation √(2d)/4 ≈ 5.7 for d = 256; on the
 // painting room with the released OOD weights, 200 000 proposals gave an effective sample

@@ -133,4 +133,9 @@ func TestMixtureWeights(t *testing.T) {
 			t.Errorf("Mixture(%v): error %v, want one containing %q", bad.w, err, bad.want)
 		}
 	}
+	src := ReleasedID(ReleasedAlpha)
+	src.P0 = []float64{1, 1}
+	if _, err := src.Mixtures(s); err == nil || !contains(err.Error(), "source P0: room mixture: 2 class weights for 4 classes") {
+		t.Errorf("Mixtures with a short P0: error %v", err)
+	}
 }

@@ -35,13 +35,9 @@ func settings() []setting {
 // mixtures returns the GMMs of (a1, a2, 0).
 func mixtures(t testing.TB, s Spec, src Sources) []*dist.GMM {
 	t.Helper()
-	var out []*dist.GMM
-	for _, w := range src.List() {
-		g, err := Mixture(s, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, g)
+	out, err := src.Mixtures(s)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -1,5 +1,11 @@
 package room
 
+import (
+	"fmt"
+
+	"github.com/compdiff/compdiff/core/dist"
+)
+
 // Class weights of the three sources of a room setting with two objects, in the class
 // order (empty, couch, x, couch+x). The composition is the base composition
 // Pa1·Pa2/P0: sources (a1, a2, 0), weights BaseWeights().
@@ -18,6 +24,20 @@ type Sources struct {
 
 // List returns the weights in the composition's source order (a1, a2, 0).
 func (s Sources) List() [][]float64 { return [][]float64{s.A1, s.A2, s.P0} }
+
+// Mixtures returns the sources of the room as mixtures, in the order (a1, a2, 0) of List
+// and BaseWeights; they share their templates, so truth.Rejection(a1, a2, p0, …) is exact.
+func (s Sources) Mixtures(room Spec) ([]*dist.GMM, error) {
+	var out []*dist.GMM
+	for a, w := range s.List() {
+		g, err := Mixture(room, w)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", [3]string{"Pa1", "Pa2", "P0"}[a], err)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
 
 // BaseWeights are the base composition's weights (+1, +1, −1) on (a1, a2, 0).
 func BaseWeights() []float64 { return []float64{1, 1, -1} }
