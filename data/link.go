@@ -35,10 +35,9 @@ func (s *Store) linkLockPath(k Key) string { return s.lockPath(k) + ".link" }
 
 func (s *Store) linkLock(ctx context.Context, k Key) (unlock func(), err error) {
 	path := s.linkLockPath(k)
+	s.clearLockPath(k, path)
 	host, _ := os.Hostname()
-	var nonce [8]byte
-	rand.Read(nonce[:])
-	id := fmt.Sprintf("%s %d %s\n", host, os.Getpid(), hex.EncodeToString(nonce[:]))
+	id := linkID()
 	t := time.NewTicker(lockPoll)
 	defer t.Stop()
 	for {
@@ -58,6 +57,14 @@ func (s *Store) linkLock(ctx context.Context, k Key) (unlock func(), err error) 
 		case <-t.C:
 		}
 	}
+}
+
+// linkID is what a holder writes into a link lock: host, pid and a nonce.
+func linkID() string {
+	host, _ := os.Hostname()
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	return fmt.Sprintf("%s %d %s\n", host, os.Getpid(), hex.EncodeToString(nonce[:]))
 }
 
 // tryLinkLock makes one attempt to link a unique file holding id to path.

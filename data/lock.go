@@ -42,6 +42,7 @@ func (s *Store) Lock(ctx context.Context, k Key) (unlock func(), err error) {
 		return s.linkLock(ctx, k)
 	}
 	path := s.lockPath(k)
+	s.clearLockPath(k, path)
 	t := time.NewTicker(lockPoll)
 	defer t.Stop()
 	for {

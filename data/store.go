@@ -3,7 +3,6 @@ package data
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,8 @@ import (
 
 // Store is a content-addressed directory of artifacts:
 // <Dir>/<first 2 hex of key>/<key>.json (manifest), <key>.arrow (part "main"),
-// <key>.<part>.arrow (other parts), <key>.lock.
+// <key>.<part>.arrow (other parts), <key>.lock. Damage found under a key is moved to
+// <Dir>/corrupt/ with a line in <Dir>/corrupt/README (see Check).
 type Store struct {
 	Dir   string
 	Locks LockMode // how Lock excludes other processes (default LockFlock)
@@ -94,8 +94,15 @@ func validPart(p string) error {
 
 func (s *Store) ensureShard(k Key) error {
 	dir := s.shardDir(k)
-	if _, err := os.Stat(dir); err == nil {
+	fi, err := os.Stat(dir)
+	if err == nil && fi.IsDir() {
 		return nil
+	}
+	if err == nil {
+		// A file where the shard goes would fail every write under it: damage like any other.
+		if ce := s.quarantine(k, "", dir, "a file where the shard directory goes"); ce.MovedTo == "" {
+			return ce
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return writeError(dir, "create directory", err)
@@ -104,132 +111,6 @@ func (s *Store) ensureShard(k Key) error {
 		return writeError(dir, "create directory", err)
 	}
 	return nil
-}
-
-// marshalManifest writes compact JSON, which keeps Params byte for byte as the caller
-// hashed them (if they were compact), so a key can be re-derived from its manifest.
-func marshalManifest(m *Manifest) ([]byte, error) {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", m.Key, err)
-	}
-	return append(b, '\n'), nil
-}
-
-func (s *Store) writeManifest(m *Manifest) error {
-	b, err := marshalManifest(m)
-	if err != nil {
-		return err
-	}
-	_, err = writeAtomic(s.manifestPath(m.Key), func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
-	return err
-}
-
-// Manifest reads the manifest of k. The error wraps os.ErrNotExist when there is none.
-func (s *Store) Manifest(k Key) (*Manifest, error) {
-	if err := k.Valid(); err != nil {
-		return nil, err
-	}
-	path := s.manifestPath(k)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("artifact %s: no manifest: %w", k, err)
-	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("artifact %s: manifest %s: %w", k, path, err)
-	}
-	if m.Key != k {
-		return nil, fmt.Errorf("artifact %s: manifest %s is for key %s", k, path, m.Key)
-	}
-	return &m, nil
-}
-
-// Describe records m as a pending node so any process can run it from its key alone.
-// An existing manifest (pending or done) is left alone; it is an error if it describes a
-// different computation.
-func (s *Store) Describe(m *Manifest) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	if old, err := s.Manifest(m.Key); err == nil {
-		if !sameNode(old, m) {
-			return fmt.Errorf("describe %s: the store already has this key for a different node (stage %s v%d, params %s); keys must hash stage, version, params and inputs",
-				m.Key, old.Stage, old.Version, old.Params)
-		}
-		return nil
-	}
-	if err := s.ensureShard(m.Key); err != nil {
-		return err
-	}
-	p := *m
-	p.Status, p.Parts = StatusPending, nil
-	b, err := marshalManifest(&p)
-	if err != nil {
-		return err
-	}
-	return createOnce(s.manifestPath(m.Key), b)
-}
-
-// createOnce writes path atomically unless it exists. Linking the finished temp file fails
-// when path exists, so a manifest finished meanwhile by another process is never replaced.
-func createOnce(path string, b []byte) error {
-	dir, base := filepath.Split(path)
-	f, err := createTemp(dir, tmpPrefix+base+"-*")
-	if err != nil {
-		return writeError(path, "create", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = f.Write(b)
-	op := "write"
-	if err == nil {
-		err, op = f.Sync(), "fsync"
-	}
-	if cerr := f.Close(); err == nil {
-		err, op = cerr, "close"
-	}
-	if err != nil {
-		return writeError(path, op, err)
-	}
-	switch err := os.Link(tmp, path); {
-	case err == nil:
-	case errors.Is(err, fs.ErrExist):
-		return nil
-	default:
-		// No hard links on this file system: fall back to rename.
-		if _, serr := os.Stat(path); serr == nil {
-			return nil
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return writeError(path, "rename", err)
-		}
-	}
-	if err := syncDir(dir); err != nil {
-		return writeError(path, "fsync directory", err)
-	}
-	return nil
-}
-
-// Done reports whether k has a done manifest and all its part files exist. It does not
-// checksum them; Get and Verify do.
-func (s *Store) Done(k Key) bool {
-	m, err := s.Manifest(k)
-	if err != nil || m.Status != StatusDone || m.Parts["main"] == "" {
-		return false
-	}
-	for p := range m.Parts {
-		if validPart(p) != nil {
-			return false
-		}
-		if _, err := os.Stat(s.partPath(k, p)); err != nil {
-			return false
-		}
-	}
-	return true
 }
 
 // Put stores the parts of artifact m.Key ("main" is required) and then its manifest with
@@ -302,8 +183,15 @@ func (s *Store) Put(m *Manifest, parts map[string]*Table) error {
 }
 
 // doneManifest reads k's manifest and insists it is done.
+// A damaged manifest moves the artifact aside and returns a *CorruptError.
 func (s *Store) doneManifest(k Key) (*Manifest, error) {
-	m, err := s.Manifest(k)
+	if err := k.Valid(); err != nil {
+		return nil, err
+	}
+	m, f, err := s.readManifest(k)
+	if f != nil {
+		return nil, s.quarantine(k, f.part, f.path, f.reason)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +202,8 @@ func (s *Store) doneManifest(k Key) (*Manifest, error) {
 }
 
 // Get reads one part of a done artifact, verifying its checksum. A part that is missing,
-// damaged or unreadable moves the whole artifact aside and returns a *CorruptError.
+// damaged or unreadable, or a damaged manifest, moves the whole artifact aside and returns
+// a *CorruptError.
 func (s *Store) Get(k Key, part string) (*Table, error) {
 	m, err := s.doneManifest(k)
 	if err != nil {
