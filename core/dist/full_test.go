@@ -117,7 +117,7 @@ func TestFullGaussianSample(t *testing.T) {
 // log p_{A♯g}(Ax) = log p_g(x) − log|det A|.
 func TestPushForward(t *testing.T) {
 	g := fullGauss(t, []float64{1, -1}, 2, 0.5, 0.5, 1)
-	A := mat.NewDense(2, 2, []float64{1, 3, 0, 1}) // a shear, det 1
+	A := mat.NewDense(2, 2, []float64{1, 3, 0, 1})  // a shear, det 1
 	B := mat.NewDense(2, 2, []float64{2, 1, -1, 1}) // det 3
 	for _, M := range []*mat.Dense{A, B} {
 		p, err := PushForward(M, g)
