@@ -1,0 +1,133 @@
+package decide
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/reports"
+)
+
+// Run runs the group-sequential loop and renders the final report.
+func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
+	batch := max(1, st.Runs)
+	runs := map[string]int{}
+	for _, s := range st.Settings {
+		runs[s.ID] = min(st.Runs, MaxRuns)
+	}
+	seq := &reports.Sequential{MaxRuns: MaxRuns, Looks: map[string][]int{}, Stops: map[string]string{}}
+	decided := map[string]bool{}
+	res := &Result{Stops: seq.Stops}
+	start := time.Now()
+	var open []string
+	for look := 1; ; look++ {
+		// This look: every open verdict is looked at with its setting's current runs.
+		p := st.Plan(runs, nil)
+		for _, id := range verdictIDs(st.Settings) {
+			if !decided[id] {
+				seq.Looks[id] = append(seq.Looks[id], runs[primary(id)])
+			}
+		}
+		ran, err := st.Compute(ctx, p, "metrics")
+		res.Ran += ran
+		if err != nil {
+			return res, err
+		}
+		vs, err := st.Verdicts(p, seq)
+		if err != nil {
+			return res, err
+		}
+		res.Looks = look
+		open = open[:0]
+		for _, v := range vs {
+			if v.ID == "8" || decided[v.ID] {
+				continue
+			}
+			switch {
+			case v.Outcome != reports.Inconclusive:
+				decided[v.ID] = true
+				seq.Stops[v.ID] = fmt.Sprintf("decided (%s) at look %d with %d runs, α = %.3g", v.Outcome, look, v.Runs, v.Alpha)
+			case v.Missing:
+				decided[v.ID] = true
+				seq.Stops[v.ID] = fmt.Sprintf("the profile lacks cells the rule needs; more runs cannot decide it (look %d)", look)
+			case runs[primary(v.ID)] >= MaxRuns:
+				decided[v.ID] = true
+				seq.Stops[v.ID] = fmt.Sprintf("still open after %d runs, the planned maximum (look %d)", runs[primary(v.ID)], look)
+			default:
+				open = append(open, v.ID)
+			}
+		}
+		st.Logf("decide: look %d: %d verdicts open (%s)", look, len(open), strings.Join(open, ", "))
+		if len(open) == 0 {
+			break
+		}
+		next := map[string]int{}
+		for id, r := range runs {
+			next[id] = r
+		}
+		for _, id := range open {
+			for _, sid := range uses(id, st.Settings) {
+				next[sid] = min(runs[sid]+batch, MaxRuns)
+			}
+		}
+		stop := ""
+		switch {
+		case budget.Time > 0 && time.Since(start) >= budget.Time:
+			stop = fmt.Sprintf("budget spent: %s of wall time", budget.Time)
+		case budget.Nodes > 0:
+			if n := len(st.Plan(next, nil).Nodes); n > budget.Nodes {
+				stop = fmt.Sprintf("budget spent: the next batch needs %d nodes, the budget is %d", n, budget.Nodes)
+			}
+		}
+		if stop != "" {
+			for _, id := range open {
+				seq.Stops[id] = fmt.Sprintf("%s (undecided after look %d, %d runs)", stop, look, runs[primary(id)])
+			}
+			break
+		}
+		runs = next
+	}
+	final := st.Plan(runs, seq)
+	ran, err := st.Compute(ctx, final, "report")
+	res.Ran += ran
+	res.Runs, res.Report, res.Plan = runs, final.Report, final
+	return res, err
+}
+
+// verdictIDs lists the run-dependent verdicts the settings produce (reports.CheckClaims).
+func verdictIDs(settings []*cell.Setting) []string {
+	var ids []string
+	for _, st := range settings {
+		if st.Claim != "" {
+			ids = append(ids, st.Claim+"/"+st.ID)
+		}
+		if st.Claim == "6" {
+			ids = append(ids, "7/"+st.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// primary is the setting a verdict is about ("2/gauss-nfc-id" → "gauss-nfc-id").
+func primary(id string) string {
+	_, s, _ := strings.Cut(id, "/")
+	return s
+}
+
+// uses lists the settings whose runs a verdict reads: its own, and for claim 7 also the
+// settings of claims 1–5.
+func uses(id string, settings []*cell.Setting) []string {
+	out := []string{primary(id)}
+	if strings.HasPrefix(id, "7/") {
+		for _, st := range settings {
+			if st.Claim >= "1" && st.Claim <= "5" && len(st.Claim) == 1 {
+				out = append(out, st.ID)
+			}
+		}
+	}
+	return out
+}
