@@ -96,5 +96,5 @@ if [ $# -gt 0 ]; then
 	"$@"
 else
 	# COMPDIFF_SLURM_REQUIRED turns the tests' skip (no reachable Slurm) into a failure.
-	COMPDIFF_SLURM_REQUIRED=1 go test -count=1 -run Slurm ./pipeline/
+	COMPDIFF_SLURM_REQUIRED=1 go test -count=1 -run Slurm ./pipeline/ ./pipeline/slurm/
 fi

@@ -19,6 +19,7 @@ import (
 	"github.com/goyek/goyek/v2/middleware"
 
 	"github.com/compdiff/compdiff/pipeline"
+	"github.com/compdiff/compdiff/pipeline/slurm"
 )
 
 func main() { os.Exit(run()) }
@@ -42,7 +43,7 @@ func run() int {
 	fs.StringVar(&cfg.Executor, "executor", "local", "where nodes run: local, or slurm (jobs over a shared -cache)")
 	fs.StringVar(&cfg.Lock, "lock", "flock", "per-node lock: flock, or link on shared file systems whose flock does not reach other machines")
 	fs.BoolVar(&cfg.DryRun, "dry-run", false, "print the pending nodes and their estimated core-hours instead of running them")
-	pipeline.SlurmFlags(fs, &cfg.Slurm)
+	slurm.Flags(fs, &cfg.Slurm)
 	decide := fs.Bool("decide", false, "add runs where claims are still open until decided or -budget is spent (the decide task)")
 	fs.StringVar(&cfg.Budget, "budget", "", "-decide's budget: wall `time` (30m) or a node count (2000nodes)")
 	verbose := fs.Bool("v", false, "report every task as it starts and ends")

@@ -3,6 +3,9 @@ package pipeline
 import (
 	"fmt"
 	"time"
+
+	"github.com/compdiff/compdiff/pipeline/plan"
+	"github.com/compdiff/compdiff/pipeline/slurm"
 )
 
 // costCores are the cluster sizes the cost table gives wall times for.
@@ -10,22 +13,22 @@ var costCores = []int{2, 64, 256, 1024, 4096}
 
 // PrintCost prints the pending nodes' estimated cost and, for -executor slurm, the jobs
 // they would be submitted as.
-func (s *Session) PrintCost(nodes []*Node) {
+func (s *Session) PrintCost(nodes []*plan.Node) {
 	w := s.out()
 	cpus := func(stage string) int {
 		if s.Cfg.Executor != "slurm" || stage == "report" {
 			return 1
 		}
-		n, _ := s.Cfg.Slurm.cpus(stage)
+		n, _ := s.Cfg.Slurm.CPUsOf(stage)
 		return n
 	}
 	fmt.Fprintf(w, "profile %s: %d of %d nodes pending; estimated cost (bench-figure model):\n", s.Plan.Profile.Name, len(nodes), len(s.Plan.Nodes))
-	CostTable(w, nodes, cpus, costCores)
-	ex, ok := s.Runner.Exec.(*SlurmExecutor)
+	plan.CostTable(w, nodes, cpus, costCores)
+	ex, ok := s.Runner.Exec.(*slurm.Executor)
 	if !ok {
 		return
 	}
-	by := map[string][]*Node{}
+	by := map[string][]*plan.Node{}
 	for _, n := range nodes {
 		by[n.Stage] = append(by[n.Stage], n)
 	}
@@ -34,11 +37,11 @@ func (s *Session) PrintCost(nodes []*Node) {
 		batch = 30 * time.Minute
 	}
 	fmt.Fprintf(w, "-executor slurm would submit (jobs of about %s, -slurm-batch):\n", batch)
-	for _, st := range StageOrder {
+	for _, st := range plan.StageOrder {
 		if len(by[st]) == 0 || st == "report" {
 			continue
 		}
-		b, err := ex.batch(st, by[st])
+		b, err := ex.Batch(st, by[st])
 		if err != nil {
 			fmt.Fprintln(w, err)
 			return

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/compdiff/compdiff/pipeline/decide"
+	"github.com/compdiff/compdiff/pipeline/plan"
 )
 
 // A smoke-sized study in a -spec file: a user setting naming claim 3 (a copy of gauss-fc-ood)
@@ -41,10 +44,10 @@ func decideConfig(t *testing.T, budget string) Config {
 		Cache: filepath.Join(dir, "cache"), Out: filepath.Join(dir, "out"), Stdout: &bytes.Buffer{}}
 }
 
-func decide(t *testing.T, cfg Config) (*Session, *DecideResult) {
+func runDecide(t *testing.T, cfg Config) (*Session, *decide.Result) {
 	t.Helper()
 	s := NewSession(cfg)
-	b, err := ParseBudget(cfg.Budget)
+	b, err := decide.ParseBudget(cfg.Budget)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +69,10 @@ func TestDecideStopsOnDecisionAndBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A node budget of what 15 runs of both settings need; runs saved on the decided one go to the other.
-	limit := len(NewPlanWith(probe.Plan.Profile, probe.Plan.Settings, "", probe.Spec.Profiles,
-		PlanOptions{Runs: map[string]int{"my-fc-ood": 15, "gauss-nfc-id": 15}}).Nodes)
+	limit := len(plan.NewWith(probe.Plan.Profile, probe.Plan.Settings, "", probe.Spec.Profiles,
+		plan.Options{Runs: map[string]int{"my-fc-ood": 15, "gauss-nfc-id": 15}}).Nodes)
 	cfg.Budget = itoa(limit) + "nodes"
-	_, res := decide(t, cfg)
+	_, res := runDecide(t, cfg)
 	t.Logf("looks %d, runs %v, nodes ran %d, stops %v", res.Looks, res.Runs, res.Ran, res.Stops)
 	if stop := res.Stops["3/my-fc-ood"]; !strings.HasPrefix(stop, "decided (CONTRADICTED)") {
 		t.Errorf("user setting's claim 3: stop %q, want decided (CONTRADICTED)", stop)
@@ -89,7 +92,7 @@ func TestDecideStopsOnDecisionAndBudget(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	_, again := decide(t, cfg)
+	_, again := runDecide(t, cfg)
 	if again.Ran != 0 || again.Looks != res.Looks {
 		t.Errorf("second -decide with nothing changed ran %d nodes over %d looks (first: %d looks)", again.Ran, again.Looks, res.Looks)
 	}

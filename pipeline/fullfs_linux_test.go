@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/compdiff/compdiff/pipeline/plan"
 )
 
 // A real full disk: the cache lives on a 256 kB tmpfs, so the run stops with ENOSPC and a
@@ -21,7 +23,7 @@ func TestFullDiskThenResume(t *testing.T) {
 	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
 	cfg := smokeConfig(t, "gauss-fc-id")
 	cfg.Cache = filepath.Join(mnt, "cache")
-	_, err := run(t, context.Background(), cfg)
+	_, err := runTasks(t, context.Background(), cfg)
 	s := NewSession(cfg)
 	if err == nil {
 		t.Fatal("the run succeeded on a 256 kB file system; make it smaller")
@@ -31,7 +33,7 @@ func TestFullDiskThenResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	var runErr error
-	for _, st := range StageOrder {
+	for _, st := range plan.StageOrder {
 		if runErr = s.Runner.RunStage(context.Background(), st); runErr != nil {
 			break
 		}
@@ -59,7 +61,7 @@ func TestFullDiskThenResume(t *testing.T) {
 	if err := syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_REMOUNT, "size=64m"); err != nil {
 		t.Fatalf("growing the tmpfs: %v", err)
 	}
-	s2, err := run(t, context.Background(), cfg)
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("re-run after space was freed: %v", err)
 	}
@@ -67,7 +69,7 @@ func TestFullDiskThenResume(t *testing.T) {
 		t.Fatalf("re-run computed %d of %d nodes; want only those the full disk stopped", n, len(s2.Plan.Nodes))
 	}
 	clean := smokeConfig(t, "gauss-fc-id")
-	if _, err := run(t, context.Background(), clean); err != nil {
+	if _, err := runTasks(t, context.Background(), clean); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := os.ReadFile(filepath.Join(cfg.Out, "results.csv"))

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/pipeline/plan"
+	"github.com/compdiff/compdiff/pipeline/run"
+	"github.com/compdiff/compdiff/pipeline/slurm"
 )
 
 // Status prints, per stage, how many nodes are cached and which are stale and why; it also
@@ -19,10 +22,10 @@ func (s *Session) Status() error {
 	p := s.Plan
 	fmt.Fprintf(w, "profile %s, %d settings, %d nodes, cache %s\n", p.Profile.Name, len(p.Settings), len(p.Nodes), s.Cfg.Cache)
 	fmt.Fprintln(w, s.Size)
-	var staleNodes []*Node
-	for _, stage := range StageOrder {
+	var staleNodes []*plan.Node
+	for _, stage := range plan.StageOrder {
 		nodes := p.Stage(stage)
-		reasons := map[string][]*Node{}
+		reasons := map[string][]*plan.Node{}
 		cached, shared := 0, 0
 		for _, n := range nodes {
 			if len(n.Settings) > 1 {
@@ -55,7 +58,7 @@ func (s *Session) Status() error {
 	}
 	printShared(w, p)
 	if len(staleNodes) > 0 {
-		printSlurmLogs(w, s.Store.Dir, staleNodes)
+		slurm.PrintLogs(w, s.Store.Dir, staleNodes)
 		s.PrintCost(staleNodes)
 	}
 	return nil
@@ -63,7 +66,7 @@ func (s *Session) Status() error {
 
 // staleInputs explains a node whose own artifact may be fine to compute but whose inputs
 // are not ready yet.
-func staleInputs(r *Runner, n *Node) string {
+func staleInputs(r *run.Runner, n *plan.Node) string {
 	for _, in := range n.Inputs {
 		if !r.Store.Done(in.Key) {
 			return "waiting for stale inputs (" + in.Stage + ")"
@@ -72,7 +75,7 @@ func staleInputs(r *Runner, n *Node) string {
 	return ""
 }
 
-func examples(ns []*Node, k int) string {
+func examples(ns []*plan.Node, k int) string {
 	var s []string
 	for i, n := range ns {
 		if i == k {
@@ -84,8 +87,8 @@ func examples(ns []*Node, k int) string {
 	return strings.Join(s, ", ")
 }
 
-func printShared(w io.Writer, p *Plan) {
-	var shared []*Node
+func printShared(w io.Writer, p *plan.Plan) {
+	var shared []*plan.Node
 	for _, n := range p.Nodes {
 		if n.Stage == "train" && len(n.Settings) > 1 {
 			shared = append(shared, n)
@@ -113,7 +116,7 @@ func (s *Session) DAG() error {
 	p := s.Plan
 	switch s.Cfg.Format {
 	case "", "text":
-		for _, stage := range StageOrder {
+		for _, stage := range plan.StageOrder {
 			nodes := p.Stage(stage)
 			fmt.Fprintf(w, "%s (%d nodes)\n", stage, len(nodes))
 			for _, n := range nodes {
@@ -144,7 +147,7 @@ func (s *Session) DAG() error {
 	return nil
 }
 
-func sortedKeys(m map[string]*Node) []string {
+func sortedKeys(m map[string]*plan.Node) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -160,8 +163,8 @@ func (s *Session) GC(logf func(string, ...any)) error {
 		return err
 	}
 	live := map[data.Key]bool{}
-	for _, name := range profileNames(s.Spec.Profiles) {
-		p := NewPlan(s.Spec.Profiles[name], s.Spec.Settings, "", s.Spec.Profiles)
+	for _, name := range s.Spec.ProfileNames() {
+		p := plan.New(s.Spec.Profiles[name], s.Spec.Settings, "", s.Spec.Profiles)
 		for _, n := range p.Nodes {
 			if n.Stage != "report" {
 				live[n.Key] = true

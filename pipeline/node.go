@@ -11,6 +11,7 @@ import (
 
 	"github.com/compdiff/compdiff/core/gemm"
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/pipeline/run"
 )
 
 // RunKey runs the nodes of -key from the store alone (their manifests must be there):
@@ -21,7 +22,7 @@ func (s *Session) RunKey(ctx context.Context, logf func(string, ...any)) error {
 	if s.Cfg.Key == "" {
 		return fmt.Errorf("node: give the node's key with -key KEY (see `go run ./build dag` for keys)")
 	}
-	keys, err := parseKeys(s.Cfg.Key)
+	keys, err := run.ParseKeys(s.Cfg.Key)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (s *Session) runKey(ctx context.Context, store *data.Store, key data.Key, l
 		return err
 	}
 	start := time.Now()
-	if err := Execute(ctx, store, key, s.Cfg.Out, nil, nil, logf); err != nil {
+	if err := run.Execute(ctx, store, key, s.Cfg.Out, nil, nil, logf); err != nil {
 		return err
 	}
 	// Read back what was written: a job exits 0 only for artifacts that verify.
@@ -99,30 +100,6 @@ func awaitInputs(ctx context.Context, store *data.Store, key data.Key, grace tim
 		}
 	}
 	return nil
-}
-
-// parseKeys reads -key: KEY, KEY1,KEY2,... or @FILE (one key per line).
-func parseKeys(arg string) ([]data.Key, error) {
-	list := strings.Split(arg, ",")
-	if file, ok := strings.CutPrefix(arg, "@"); ok {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("-key @%s: %w", file, err)
-		}
-		list = strings.Fields(string(b))
-	}
-	var keys []data.Key
-	for _, s := range list {
-		k, err := data.ParseKey(strings.TrimSpace(s))
-		if err != nil {
-			return nil, fmt.Errorf("-key: %w", err)
-		}
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("-key %q names no node", arg)
-	}
-	return keys, nil
 }
 
 // FailNodesEnv names nodes (comma-separated key prefixes) that the node task fails on

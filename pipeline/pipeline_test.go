@@ -17,11 +17,13 @@ import (
 	"github.com/goyek/goyek/v2"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/pipeline/plan"
+	"github.com/compdiff/compdiff/pipeline/spec"
 )
 
 // run executes tasks of a fresh session (as one `go run ./build` invocation would) and
 // returns the session, so tests can ask which nodes ran.
-func run(t *testing.T, ctx context.Context, cfg Config, tasks ...string) (*Session, error) {
+func runTasks(t *testing.T, ctx context.Context, cfg Config, tasks ...string) (*Session, error) {
 	t.Helper()
 	s := NewSession(cfg)
 	var log bytes.Buffer
@@ -55,7 +57,7 @@ func stagesOf(s *Session, keys []data.Key) map[string]int {
 // the report promises exists.
 func TestSmokeEndToEndThenNothingRuns(t *testing.T) {
 	cfg := smokeConfig(t, "")
-	s, err := run(t, context.Background(), cfg)
+	s, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestSmokeEndToEndThenNothingRuns(t *testing.T) {
 		}
 	}
 	checkMethodRows(t, filepath.Join(cfg.Out, "results.csv"), s.Plan.Profile)
-	s2, err := run(t, context.Background(), cfg)
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,39 +80,17 @@ func TestSmokeEndToEndThenNothingRuns(t *testing.T) {
 	}
 }
 
-// Shared separate experts: the Gaussian settings share Pa1 and Pa2, so their experts are
-// trained once per (N, run) and appear in several settings.
-func TestSeparateExpertsShared(t *testing.T) {
-	spec, err := LoadSpec("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sel, _ := spec.Select("gauss-fc-id,gauss-nfc-id,gauss-fc-ood,gauss-nfc-ood")
-	prof, _ := spec.Profile("smoke")
-	p := NewPlan(prof, sel, "", spec.Profiles)
-	shared := 0
-	for _, n := range p.Stage("train") {
-		if len(n.Settings) == 4 {
-			shared++
-		}
-	}
-	// Per run and N: the a1 and a2 experts are shared by all four settings.
-	if want := 2 * prof.Runs * len(prof.Ns); shared != want {
-		t.Fatalf("%d experts shared by all four Gaussian settings, want %d", shared, want)
-	}
-}
-
 // Editing a template re-runs only the report; changing one setting re-runs only nodes of
 // that setting (and the report).
 func TestSelectiveReruns(t *testing.T) {
 	cfg := smokeConfig(t, "gauss-fc-id,gauss-fc-ood,gmm-id")
-	if _, err := run(t, context.Background(), cfg); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	old := templateFingerprint
-	templateFingerprint = func() string { return "edited template" }
-	s, err := run(t, context.Background(), cfg)
-	templateFingerprint = old
+	old := plan.TemplateFingerprint
+	plan.TemplateFingerprint = func() string { return "edited template" }
+	s, err := runTasks(t, context.Background(), cfg)
+	plan.TemplateFingerprint = old
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +98,8 @@ func TestSelectiveReruns(t *testing.T) {
 		t.Fatalf("after a template edit these ran: %v; want only the report", got)
 	}
 
-	spec := filepath.Join(t.TempDir(), "spec.yaml")
-	os.WriteFile(spec, []byte(`settings:
+	file := filepath.Join(t.TempDir(), "spec.yaml")
+	os.WriteFile(file, []byte(`settings:
   - id: gauss-fc-ood
     family: gaussian
     sources:
@@ -127,8 +107,8 @@ func TestSelectiveReruns(t *testing.T) {
       - {name: a2, weight: 1, mean: [0, 0], var: [1, 10]}
       - {name: "0", weight: -1, mean: [0, 0], var: [1.2, 1.2]}
 `), 0o644)
-	cfg.Spec = spec
-	s, err = run(t, context.Background(), cfg)
+	cfg.Spec = file
+	s, err = runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,12 +141,12 @@ func TestSelectiveReruns(t *testing.T) {
 	}
 }
 
-func prof(t *testing.T) *Profile {
-	spec, err := LoadSpec("")
+func prof(t *testing.T) *spec.Profile {
+	sp, err := spec.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := spec.Profile("smoke")
+	p, _ := sp.Profile("smoke")
 	return p
 }
 
@@ -177,7 +157,7 @@ func TestJobsBitIdentical(t *testing.T) {
 	b := smokeConfig(t, "gauss-nfc-id,gmm-ood")
 	b.Jobs = 2
 	for _, cfg := range []Config{a, b} {
-		if _, err := run(t, context.Background(), cfg, "metrics"); err != nil {
+		if _, err := runTasks(t, context.Background(), cfg, "metrics"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -221,7 +201,7 @@ func TestInterruptAndCorruption(t *testing.T) {
 	done := 0
 	s.Runner.Logf = func(string, ...any) {}
 	// Cancel as soon as the first sample nodes are finished.
-	for _, stage := range StageOrder {
+	for _, stage := range plan.StageOrder {
 		if stage == "sample" {
 			go func() {
 				for len(s.Runner.Ran()) < done+3 {
@@ -241,7 +221,7 @@ func TestInterruptAndCorruption(t *testing.T) {
 	if ctx.Err() == nil {
 		t.Fatal("the run was not interrupted")
 	}
-	s2, err := run(t, context.Background(), cfg)
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("re-run after interruption: %v", err)
 	}
@@ -258,7 +238,7 @@ func TestInterruptAndCorruption(t *testing.T) {
 	}
 	b[len(b)/2] ^= 0xff
 	os.WriteFile(path, b, 0o644)
-	s3, err := run(t, context.Background(), cfg)
+	s3, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +255,7 @@ func TestInterruptAndCorruption(t *testing.T) {
 // `node -key` runs a described node from the store alone.
 func TestNodeFromKeyAlone(t *testing.T) {
 	cfg := smokeConfig(t, "gauss-fc-id")
-	s, err := run(t, context.Background(), cfg, "truth")
+	s, err := runTasks(t, context.Background(), cfg, "truth")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +271,7 @@ func TestNodeFromKeyAlone(t *testing.T) {
 	}
 	cfg2 := cfg
 	cfg2.Key = string(n.Key)
-	if _, err := run(t, context.Background(), cfg2, "node"); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg2, "node"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(cfg.Cache, string(n.Key[:2]), string(n.Key)+".arrow"))
@@ -303,21 +283,21 @@ func TestNodeFromKeyAlone(t *testing.T) {
 // gc drops what no profile of the current spec reaches and keeps everything else.
 func TestGC(t *testing.T) {
 	cfg := smokeConfig(t, "gauss-fc-ood")
-	if _, err := run(t, context.Background(), cfg); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	changed := cfg
 	changed.Spec = filepath.Join(t.TempDir(), "spec.yaml")
 	changed.Out = filepath.Join(t.TempDir(), "out-changed")
 	os.WriteFile(changed.Spec, []byte("profiles:\n  smoke: {steps: 7}\n"), 0o644)
-	sc, err := run(t, context.Background(), changed)
+	sc, err := runTasks(t, context.Background(), changed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	extra := len(sc.Runner.Ran())
 	store, _ := data.Open(cfg.Cache)
 	before, _ := store.Keys()
-	if _, err := run(t, context.Background(), cfg, "gc"); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg, "gc"); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := store.Keys()
@@ -325,7 +305,7 @@ func TestGC(t *testing.T) {
 	if removed := len(before) - len(after); removed != extra-1 {
 		t.Fatalf("gc removed %d artifacts; want the %d nodes only the changed spec reached", removed, extra-1)
 	}
-	s, err := run(t, context.Background(), cfg)
+	s, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +322,7 @@ func TestDAGDot(t *testing.T) {
 	cfg.Format = "dot"
 	var out bytes.Buffer
 	cfg.Stdout = &out
-	s, err := run(t, context.Background(), cfg, "dag")
+	s, err := runTasks(t, context.Background(), cfg, "dag")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +349,7 @@ func TestDAGDot(t *testing.T) {
 // checkMethodRows: results.csv holds every sampler of the profile and every CoInD λ as cells
 // with their method, lambda and network evaluations, and FKC's evaluations grow exactly
 // with K (K particles per output sample, each evaluated at every step).
-func checkMethodRows(t *testing.T, path string, prof *Profile) {
+func checkMethodRows(t *testing.T, path string, prof *spec.Profile) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

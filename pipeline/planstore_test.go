@@ -11,7 +11,7 @@ import (
 // inputs are done runs from its key alone.
 func TestPlanOnStore(t *testing.T) {
 	cfg := smokeConfig(t, "gauss-fc-id")
-	s, err := run(t, context.Background(), cfg, "plan")
+	s, err := runTasks(t, context.Background(), cfg, "plan")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestPlanOnStore(t *testing.T) {
 	}
 	var out bytes.Buffer
 	cfg.Stdout = &out
-	if _, err := run(t, context.Background(), cfg, "status"); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg, "status"); err != nil {
 		t.Fatal(err)
 	}
 	if want := "planned on the store, not computed yet"; !strings.Contains(out.String(), want) {
@@ -35,7 +35,7 @@ func TestPlanOnStore(t *testing.T) {
 		keys = append(keys, string(n.Key))
 	}
 	cfg.Key = strings.Join(keys, ",")
-	if _, err := run(t, context.Background(), cfg, "node"); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg, "node"); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range s.Plan.Stage("dataset") {

@@ -3,17 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/goyek/goyek/v2"
-
-	"github.com/compdiff/compdiff/data"
 )
 
 // runLogged runs the study like run and returns what it logged.
@@ -53,19 +48,5 @@ func TestCorruptArtifactMessage(t *testing.T) {
 	}
 	if strings.Contains(log, "next run") {
 		t.Errorf("log promises a next run although this one recomputed the artifact:\n%s", log)
-	}
-}
-
-// A full disk met by a writer outside the store gets the fix too; the store's errors,
-// which already name it, get nothing added.
-func TestDiskHint(t *testing.T) {
-	if h := diskHint(fmt.Errorf("reports: write index.html: %w", syscall.ENOSPC)); !strings.Contains(h, "disk is full") {
-		t.Errorf("hint %q for ENOSPC", h)
-	}
-	if h := diskHint(fmt.Errorf("put: %w", &data.WriteError{Path: "p", Op: "write", Err: syscall.ENOSPC})); h != "" {
-		t.Errorf("hint %q added to a store error", h)
-	}
-	if h := diskHint(errors.New("other")); h != "" {
-		t.Errorf("hint %q for an unrelated error", h)
 	}
 }

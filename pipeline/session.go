@@ -1,3 +1,7 @@
+// Package pipeline wires the study together: a Session reads the spec (pipeline/spec),
+// builds the plan (pipeline/plan) and runs it (pipeline/run, pipeline/slurm,
+// pipeline/decide); the goyek tasks of build/ are defined here, with status, dag, gc, bench
+// and the node task.
 package pipeline
 
 import (
@@ -11,6 +15,10 @@ import (
 	"sync"
 
 	"github.com/compdiff/compdiff/data"
+	"github.com/compdiff/compdiff/pipeline/plan"
+	"github.com/compdiff/compdiff/pipeline/run"
+	"github.com/compdiff/compdiff/pipeline/slurm"
+	"github.com/compdiff/compdiff/pipeline/spec"
 )
 
 // Config holds the command-line choices of a run.
@@ -30,11 +38,11 @@ type Config struct {
 	AllowLarge bool
 	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
 
-	Executor string      // local (default) or slurm
-	Until    string      // the last stage kind the requested tasks run (see LastStage)
-	Lock     string      // the store's lock: flock (default) or link (see data.LockLink)
-	Slurm    SlurmConfig // the Slurm executor's resources and batching
-	DryRun   bool        // print the pending work and its estimated cost instead of running
+	Executor string       // local (default) or slurm
+	Until    string       // the last stage kind the requested tasks run (see LastStage)
+	Lock     string       // the store's lock: flock (default) or link (see data.LockLink)
+	Slurm    slurm.Config // the Slurm executor's resources and batching
+	DryRun   bool         // print the pending work and its estimated cost instead of running
 }
 
 // LastStage is the latest stage kind that the named goyek tasks run ("" when none does), so
@@ -51,14 +59,14 @@ func LastStage(tasks []string) string {
 		case "data":
 			t = "dataset"
 		}
-		if i := slices.Index(StageOrder, t); i > last {
+		if i := slices.Index(plan.StageOrder, t); i > last {
 			last = i
 		}
 	}
 	if last < 0 {
 		return ""
 	}
-	return StageOrder[last]
+	return plan.StageOrder[last]
 }
 
 // Session is the lazily built state shared by the tasks of one invocation.
@@ -66,11 +74,11 @@ type Session struct {
 	Cfg    Config
 	once   sync.Once
 	err    error
-	Spec   *Spec
-	Plan   *Plan
+	Spec   *spec.Spec
+	Plan   *plan.Plan
 	Store  *data.Store
-	Runner *Runner
-	Size   PlanSize // the plan's estimated size, checked before it was built
+	Runner *run.Runner
+	Size   spec.PlanSize // the plan's estimated size, checked before it was built
 
 	dryRunDone  bool
 	timeChecked bool // checkWorkTime ran before the first stage
@@ -93,15 +101,15 @@ func (s *Session) Setup() error {
 }
 
 func (s *Session) setup() error {
-	spec, err := LoadSpec(s.Cfg.Spec)
+	sp, err := spec.Load(s.Cfg.Spec)
 	if err != nil {
 		return err
 	}
-	prof, err := spec.Profile(s.Cfg.Profile)
+	prof, err := sp.Profile(s.Cfg.Profile)
 	if err != nil {
 		return err
 	}
-	settings, err := spec.Select(s.Cfg.Only)
+	settings, err := sp.Select(s.Cfg.Only)
 	if err != nil {
 		return err
 	}
@@ -111,19 +119,19 @@ func (s *Session) setup() error {
 		switch {
 		case f == "":
 		case f == "all":
-			for _, st := range StageOrder {
+			for _, st := range plan.StageOrder {
 				force[st] = true
 			}
-		case slices.Contains(StageOrder, f):
+		case slices.Contains(plan.StageOrder, f):
 			force[f] = true
 		default:
-			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(StageOrder, ", "))
+			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(plan.StageOrder, ", "))
 		}
 	}
 	// The size is checked from the profile alone, before the plan is allocated.
-	s.Size = EstimateSize(prof, settings)
+	s.Size = spec.EstimateSize(prof, settings)
 	if !s.Cfg.AllowLarge {
-		if err := s.Size.Check(DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+		if err := s.Size.Check(spec.DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
 			return fmt.Errorf("profile %s: %w", prof.Name, err)
 		}
 	}
@@ -131,21 +139,21 @@ func (s *Session) setup() error {
 	if err != nil {
 		return err
 	}
-	s.Spec, s.Store = spec, store
-	s.Plan = NewPlan(prof, settings, s.command(), spec.Profiles)
-	s.Runner = &Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
+	s.Spec, s.Store = sp, store
+	s.Plan = plan.New(prof, settings, s.command(), sp.Profiles)
+	s.Runner = &run.Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
 	switch s.Cfg.Executor {
 	case "", "local":
 	case "slurm":
-		if err := s.Cfg.Slurm.check(); err != nil {
+		if err := s.Cfg.Slurm.Check(); err != nil {
 			return err
 		}
 		if !s.Cfg.DryRun {
-			if err := SlurmReachable(); err != nil {
+			if err := slurm.Reachable(); err != nil {
 				return err
 			}
 		}
-		s.Runner.Exec = &SlurmExecutor{Cfg: s.Cfg.Slurm, Until: s.Cfg.Until, Lock: s.Cfg.Lock}
+		s.Runner.Exec = &slurm.Executor{Cfg: s.Cfg.Slurm, Until: s.Cfg.Until, Lock: s.Cfg.Lock}
 	default:
 		return fmt.Errorf("-executor %q: use local or slurm", s.Cfg.Executor)
 	}
@@ -173,7 +181,7 @@ func (s *Session) PlanOnStore(logf func(string, ...any)) error {
 	if err := s.Setup(); err != nil {
 		return err
 	}
-	n, err := s.Runner.PlanOnStore(StageOrder[len(StageOrder)-1])
+	n, err := s.Runner.PlanOnStore(plan.StageOrder[len(plan.StageOrder)-1])
 	if err != nil {
 		return err
 	}
@@ -203,7 +211,7 @@ func (s *Session) RunStage(ctx context.Context, stage string, logf func(string, 
 		if !s.dryRunDone {
 			s.dryRunDone = true
 			last := s.Cfg.Until
-			if slices.Index(StageOrder, last) < slices.Index(StageOrder, stage) {
+			if slices.Index(plan.StageOrder, last) < slices.Index(plan.StageOrder, stage) {
 				last = stage
 			}
 			s.PrintCost(s.Runner.Pending(stage, last))

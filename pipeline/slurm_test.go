@@ -10,13 +10,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compdiff/compdiff/pipeline/plan"
+	"github.com/compdiff/compdiff/pipeline/slurm"
 )
 
 // needSlurm skips the test when no Slurm controller answers, unless
 // COMPDIFF_SLURM_REQUIRED is set (as .ci/slurm.sh does), which makes it a failure.
 func needSlurm(t *testing.T) {
 	t.Helper()
-	if err := SlurmReachable(); err != nil {
+	if err := slurm.Reachable(); err != nil {
 		if os.Getenv("COMPDIFF_SLURM_REQUIRED") != "" {
 			t.Fatalf("COMPDIFF_SLURM_REQUIRED is set but %v", err)
 		}
@@ -37,16 +40,16 @@ func slurmBinary(t *testing.T) string {
 func slurmConfig(t *testing.T, bin, only string) Config {
 	cfg := smokeConfig(t, only)
 	cfg.Executor, cfg.Until = "slurm", "report"
-	cfg.Slurm = SlurmConfig{CPUs: PerKind{}, Time: PerKind{"": "10:00"}, Mem: PerKind{}, BatchTime: time.Hour,
+	cfg.Slurm = slurm.Config{CPUs: slurm.PerKind{}, Time: slurm.PerKind{"": "10:00"}, Mem: slurm.PerKind{}, BatchTime: time.Hour,
 		BatchNodes: 25, ArrayTasks: 3, Poll: 2 * time.Second, Grace: time.Second, OnInterrupt: "leave", Binary: bin}
 	return cfg
 }
 
-func slurmExec(s *Session) *SlurmExecutor { return s.Runner.Exec.(*SlurmExecutor) }
+func slurmExec(s *Session) *slurm.Executor { return s.Runner.Exec.(*slurm.Executor) }
 
 // artifacts maps the file names of every computed artifact except the report's (which
 // records wall times) to their bytes, plus the report's results.csv.
-func artifacts(t *testing.T, cfg Config, p *Plan) map[string][]byte {
+func artifacts(t *testing.T, cfg Config, p *plan.Plan) map[string][]byte {
 	t.Helper()
 	m := map[string][]byte{}
 	for _, n := range p.Nodes {
@@ -79,12 +82,12 @@ func TestSlurmSmokeMatchesLocal(t *testing.T) {
 	needSlurm(t)
 	bin := slurmBinary(t)
 	local := smokeConfig(t, "")
-	sl, err := run(t, context.Background(), local)
+	sl, err := runTasks(t, context.Background(), local)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := slurmConfig(t, bin, "")
-	s, err := run(t, context.Background(), cfg)
+	s, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +105,7 @@ func TestSlurmSmokeMatchesLocal(t *testing.T) {
 	}
 	t.Logf("%d artifacts identical; %d nodes in %d arrays", len(want), slurmExec(s).Submitted(), len(slurmExec(s).Arrays("")))
 	// Train jobs ask for 2 CPUs (-c) and their multiplies use exactly those.
-	logs, _ := filepath.Glob(filepath.Join(slurmExec(s).dir, "logs", "train-*.log"))
+	logs, _ := filepath.Glob(filepath.Join(slurmExec(s).Dir(), "logs", "train-*.log"))
 	for _, l := range logs {
 		if b, _ := os.ReadFile(l); !bytes.Contains(b, []byte("multiplies use the job's 2 CPUs")) {
 			t.Errorf("train job log %s does not show 2 CPUs for the multiplies:\n%s", l, b)
@@ -111,7 +114,7 @@ func TestSlurmSmokeMatchesLocal(t *testing.T) {
 	if len(logs) == 0 {
 		t.Error("no train job logs")
 	}
-	s2, err := run(t, context.Background(), cfg)
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +169,7 @@ func TestSlurmScancelThenRerun(t *testing.T) {
 	if !strings.Contains(err.Error(), "was cancelled") || !named {
 		t.Fatalf("error after scancel names none of the cancelled jobs %v:\n%v", ids, err)
 	}
-	s2, err := run(t, context.Background(), cfg)
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("re-run after scancel: %v", err)
 	}
@@ -205,7 +208,7 @@ func TestSlurmFailureReported(t *testing.T) {
 	}
 	var status bytes.Buffer
 	cfg.Stdout = &status
-	if _, err := run(t, context.Background(), cfg, "status"); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg, "status"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(status.String(), "Slurm job "+m[1]+", log "+m[2]) {
@@ -214,22 +217,15 @@ func TestSlurmFailureReported(t *testing.T) {
 	// The sample and metrics arrays depend on the failed train array: Slurm cancels them.
 	ex := slurmExec(s)
 	deadline := time.Now().Add(time.Minute)
-	for len(ex.alive()) > 0 && time.Now().Before(deadline) {
+	for len(ex.Alive()) > 0 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
 	}
-	if ids := ex.alive(); len(ids) > 0 {
+	if ids := ex.Alive(); len(ids) > 0 {
 		t.Fatalf("jobs %v are still pending or running a minute after the failure", ids)
 	}
-	ex.mu.Lock()
-	defer ex.mu.Unlock()
-	for _, a := range ex.arrays {
-		if a.Stage != "sample" && a.Stage != "metrics" {
-			continue
-		}
-		for _, task := range a.Tasks {
-			if task.state != "CANCELLED" && task.state != "" {
-				t.Errorf("dependent job %s ended %s; want CANCELLED", task.jobID(), task.state)
-			}
+	for job, state := range ex.States("sample", "metrics") {
+		if state != "CANCELLED" && state != "" {
+			t.Errorf("dependent job %s ended %s; want CANCELLED", job, state)
 		}
 	}
 }
@@ -255,10 +251,10 @@ func TestSlurmInterruptCancelsJobs(t *testing.T) {
 	}
 	ex := slurmExec(s)
 	deadline := time.Now().Add(30 * time.Second)
-	for len(ex.alive()) > 0 && time.Now().Before(deadline) {
+	for len(ex.Alive()) > 0 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
 	}
-	if ids := ex.alive(); len(ids) > 0 {
+	if ids := ex.Alive(); len(ids) > 0 {
 		t.Fatalf("jobs %v still queued 30 s after the interrupt cancelled them", ids)
 	}
 }
@@ -277,7 +273,7 @@ func TestSlurmMissingIsClearError(t *testing.T) {
 // runSession runs every stage of an already set-up session, as the all task does.
 func runSession(t *testing.T, ctx context.Context, s *Session) error {
 	t.Helper()
-	for _, stage := range StageOrder {
+	for _, stage := range plan.StageOrder {
 		if err := s.RunStage(ctx, stage, t.Logf); err != nil {
 			return err
 		}
@@ -304,8 +300,8 @@ func TestSlurmInterruptLeaveThenAdopt(t *testing.T) {
 	if err := runSession(t, ctx, s); err == nil {
 		t.Fatal("the interrupted run reported success")
 	}
-	left := slurmExec(s).alive()
-	s2, err := run(t, context.Background(), cfg)
+	left := slurmExec(s).Alive()
+	s2, err := runTasks(t, context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("run after leaving the jobs: %v", err)
 	}
@@ -314,5 +310,18 @@ func TestSlurmInterruptLeaveThenAdopt(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Out, "index.html")); err != nil {
 		t.Fatal("no report after following the earlier jobs")
+	}
+}
+
+func TestLastStage(t *testing.T) {
+	for tasks, want := range map[string]string{"": "report", "all": "report", "data": "dataset", "truth,train": "train",
+		"status": "", "sample,gc": "sample"} {
+		var list []string
+		if tasks != "" {
+			list = strings.Split(tasks, ",")
+		}
+		if got := LastStage(list); got != want {
+			t.Errorf("LastStage(%q) = %q, want %q", tasks, got, want)
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/compdiff/compdiff/pipeline/spec"
 )
 
 func writeSpec(t *testing.T, body string) string {
@@ -14,25 +16,6 @@ func writeSpec(t *testing.T, body string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func TestBuiltinSpec(t *testing.T) {
-	sp, err := LoadSpec("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, s := range sp.Settings {
-		ids = append(ids, s.ID)
-	}
-	if got := strings.Join(ids, ","); got != "gauss-fc-id,gauss-nfc-id,gauss-fc-ood,gauss-nfc-ood,gmm-id,gmm-ood,gmm-ood-alt" {
-		t.Fatalf("settings %s", got)
-	}
-	p, _ := sp.Profile("paper")
-	if p.Runs != 30 || p.Samples != 5000 || p.TruthN != 5000 || p.Steps != 500 || p.Train.Iters != 20000 || p.Train.Width != 512 ||
-		p.Train.Depth != 4 || p.Train.Batch != 512 || p.GClip.Value != 15 || len(p.Ks) != 5 || p.Ks[4] != 256 {
-		t.Fatalf("paper profile deviates from SPEC §6–8: %+v", p)
-	}
 }
 
 // Every kind of bad input gets an error naming the problem; nothing runs and nothing is
@@ -97,7 +80,7 @@ func TestBadInput(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v; want one mentioning %q", err, c.want)
 			}
-			if _, err := run(t, context.Background(), cfg); err == nil {
+			if _, err := runTasks(t, context.Background(), cfg); err == nil {
 				t.Fatal("the run succeeded")
 			}
 			if entries, _ := os.ReadDir(cfg.Cache); len(entries) > 0 {
@@ -122,7 +105,7 @@ settings:
       - {name: c, weight: 0.5, mean: [0, 0, 1], var: [4, 1, 1]}
       - {name: base, weight: -0.5, mean: [0, 0, 0], var: [5, 5, 5]}
 `)
-	sp, err := LoadSpec(p)
+	sp, err := spec.Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,32 +119,7 @@ settings:
 	cfg := smokeConfig(t, "gauss-3d")
 	cfg.Spec = p
 	cfg.Profile = "tiny"
-	if _, err := run(t, context.Background(), cfg); err != nil {
+	if _, err := runTasks(t, context.Background(), cfg); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// A setting's claim: must name a rule; the built-ins name theirs.
-func TestClaimField(t *testing.T) {
-	_, err := LoadSpec(writeSpec(t, `settings:
-  - id: mine
-    claim: 9
-    family: gaussian
-    sources:
-      - {name: a1, weight: 1, mean: [0], var: [2]}
-      - {name: "0", weight: 0, mean: [0], var: [1]}
-`))
-	if err == nil || !strings.Contains(err.Error(), `claim "9" names no rule`) {
-		t.Errorf("claim 9: %v", err)
-	}
-	sp, err := LoadSpec("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{"gauss-fc-id": "1", "gauss-nfc-id": "2", "gauss-fc-ood": "3", "gauss-nfc-ood": "4", "gmm-id": "5", "gmm-ood": "6", "gmm-ood-alt": "6"}
-	for _, s := range sp.Settings {
-		if s.Claim != want[s.ID] {
-			t.Errorf("%s: claim %q, want %q", s.ID, s.Claim, want[s.ID])
-		}
 	}
 }

@@ -2,10 +2,13 @@ package pipeline
 
 import (
 	"github.com/goyek/goyek/v2"
+
+	"github.com/compdiff/compdiff/pipeline/decide"
+	"github.com/compdiff/compdiff/pipeline/plan"
 )
 
 // Define registers the pipeline's goyek tasks on flow: one per stage kind, chained with
-// Deps in StageOrder, plus all (the default), status, dag, gc, node and bench.
+// Deps in plan.StageOrder, plus all (the default), status, dag, gc, node and bench.
 func Define(flow *goyek.Flow, s *Session) {
 	var prev *goyek.DefinedTask
 	names := map[string]string{"dataset": "data"}
@@ -17,7 +20,7 @@ func Define(flow *goyek.Flow, s *Session) {
 		"metrics": "compute SW2 and MMD² against the ground truth",
 		"report":  "render tables, figures and the claims check into -out",
 	}
-	for _, stage := range StageOrder {
+	for _, stage := range plan.StageOrder {
 		stage := stage
 		name := stage
 		if n, ok := names[stage]; ok {
@@ -83,5 +86,20 @@ func Define(flow *goyek.Flow, s *Session) {
 		if err := s.Bench(a.Context()); err != nil {
 			a.Fatal(err)
 		}
+	}})
+}
+
+// defineDecide registers the decide task (-decide -budget select it).
+func defineDecide(flow *goyek.Flow, s *Session) {
+	flow.Define(goyek.Task{Name: "decide", Usage: "add runs where claims are open until decided or -budget is spent", Action: func(a *goyek.A) {
+		b, err := decide.ParseBudget(s.Cfg.Budget)
+		if err != nil {
+			a.Fatal(err)
+		}
+		res, err := s.Decide(a.Context(), b, a.Logf)
+		if err != nil {
+			a.Fatal(err)
+		}
+		a.Logf("decide: %d looks, %d nodes ran; report in %s", res.Looks, res.Ran, s.Cfg.Out)
 	}})
 }

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+
+	"github.com/compdiff/compdiff/pipeline/plan"
 )
 
 // maxLocalHours is the estimated wall time beyond which a local run is refused unless
-// -allow-large is given: the size check (size.go) bounds memory and disk, this bounds time.
+// -allow-large is given: the size check (spec.EstimateSize) bounds memory and disk, this bounds time.
 const maxLocalHours = 72
 
-// checkWorkTime estimates, with the bench-figure cost model (cost.go), the wall time of the
+// checkWorkTime estimates, with the bench-figure cost model (plan.CostTable), the wall time of the
 // nodes still to compute from stage first through the requested last stage on this
 // machine's cores, and refuses a local run that would take longer than maxLocalHours. A
 // node counts as computed when its manifest says so; checksums are verified later, as the
@@ -20,17 +22,17 @@ func (s *Session) checkWorkTime(first string) error {
 		return nil
 	}
 	last := s.Cfg.Until
-	if last == "" || slices.Index(StageOrder, last) < slices.Index(StageOrder, first) {
-		last = StageOrder[len(StageOrder)-1]
+	if last == "" || slices.Index(plan.StageOrder, last) < slices.Index(plan.StageOrder, first) {
+		last = plan.StageOrder[len(plan.StageOrder)-1]
 	}
-	lo, hi := slices.Index(StageOrder, first), slices.Index(StageOrder, last)
-	var todo []*Node
+	lo, hi := slices.Index(plan.StageOrder, first), slices.Index(plan.StageOrder, last)
+	var todo []*plan.Node
 	for _, n := range s.Plan.Nodes {
-		if i := slices.Index(StageOrder, n.Stage); i >= lo && i <= hi && (s.Runner.Force[n.Stage] || !s.Store.Done(n.Key)) {
+		if i := slices.Index(plan.StageOrder, n.Stage); i >= lo && i <= hi && (s.Runner.Force[n.Stage] || !s.Store.Done(n.Key)) {
 			todo = append(todo, n)
 		}
 	}
-	_, total, path := estimate(todo, func(string) int { return 1 })
+	_, total, path := plan.Estimate(todo, func(string) int { return 1 })
 	cores := runtime.NumCPU()
 	wall := max(total/float64(cores), path)
 	if wall <= maxLocalHours*3600 {
@@ -38,5 +40,5 @@ func (s *Session) checkWorkTime(first string) error {
 	}
 	return fmt.Errorf("profile %s: the %d nodes still to compute are estimated at %s core-hours, about %s on this machine's %d cores (bench-figure model; `status` shows the table); "+
 		"run it on a cluster (-executor slurm), choose a smaller profile or -only some settings, or pass -allow-large to start it anyway",
-		s.Plan.Profile.Name, len(todo), hours(total), duration(wall), cores)
+		s.Plan.Profile.Name, len(todo), plan.FormatHours(total), plan.FormatDuration(wall), cores)
 }

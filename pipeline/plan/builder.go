@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"sync"
-
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/pipeline/spec"
 	"github.com/compdiff/compdiff/stages"
@@ -39,16 +37,13 @@ func (b *Builder) Use(n *Node) string {
 	return name
 }
 
-var (
-	plannerMu sync.RWMutex
-	planners  = map[string]Planner{}
-)
+// planners are the registered planners by family, registered by init functions before any
+// plan is built (so the map needs no lock).
+var planners = map[string]Planner{}
 
-// RegisterPlanner makes p the planner of a setting family (spec.RegisterFamily). Registering
-// a family twice panics.
+// RegisterPlanner makes p the planner of a setting family (spec.RegisterFamily); call it
+// from an init function. Registering a family twice panics.
 func RegisterPlanner(family string, p Planner) {
-	plannerMu.Lock()
-	defer plannerMu.Unlock()
 	if _, dup := planners[family]; dup {
 		panic("plan: planner of family " + family + " registered twice")
 	}
@@ -57,8 +52,6 @@ func RegisterPlanner(family string, p Planner) {
 
 // plannerOf returns the family's planner, or Compose.
 func plannerOf(family string) Planner {
-	plannerMu.RLock()
-	defer plannerMu.RUnlock()
 	if p, ok := planners[family]; ok {
 		return p
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -51,16 +50,13 @@ var (
 	sourceKeys = []string{"name", "weight"}
 )
 
-var (
-	familyMu sync.RWMutex
-	families = map[string]Family{}
-)
+// families are the registered families by name. They are registered by init functions,
+// before any spec is read, so the map needs no lock.
+var families = map[string]Family{}
 
-// RegisterFamily adds a setting family under its spec name (family: name). Registering a
-// name twice panics.
+// RegisterFamily adds a setting family under its spec name (family: name); call it from an
+// init function. Registering a name twice panics.
 func RegisterFamily(name string, f Family) {
-	familyMu.Lock()
-	defer familyMu.Unlock()
 	if _, dup := families[name]; dup {
 		panic("spec: family " + name + " registered twice")
 	}
@@ -69,8 +65,6 @@ func RegisterFamily(name string, f Family) {
 
 // Families lists the registered family names, sorted.
 func Families() []string {
-	familyMu.RLock()
-	defer familyMu.RUnlock()
 	names := make([]string, 0, len(families))
 	for n := range families {
 		names = append(names, n)
@@ -80,9 +74,7 @@ func Families() []string {
 }
 
 func lookupFamily(name string) (Family, error) {
-	familyMu.RLock()
 	f, ok := families[name]
-	familyMu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("family %q is unknown; use one of %s", name, strings.Join(Families(), ", "))
 	}

@@ -48,7 +48,6 @@ func TestRegisteredFamily(t *testing.T) {
 	sp, err := Load(writeSpec(t, `settings:
   - id: sh
     family: shifted-test
-    claim: 1
     notes: [a test family]
     centre: [1, 2]
     sources:
@@ -60,18 +59,20 @@ func TestRegisteredFamily(t *testing.T) {
 	}
 	s, _ := sp.Select("sh")
 	got := s[0]
-	if got.Title != "sh" || got.Family != "shifted-test" || got.Claim != "1" || got.Dim != 2 || got.Truth != "closed-form" ||
+	if got.Title != "sh" || got.Family != "shifted-test" || got.Dim != 2 || got.Truth != "closed-form" ||
 		got.Sources[0].Name != "up" || got.Sources[1].Name != "s1" || got.Sources[1].Weight != 1 || got.Measure == nil ||
 		got.Sources[1].Spec.Mean[1] != 1 || len(got.Notes) != 1 {
 		t.Fatalf("setting %+v", got)
 	}
-	// The common checks run around the family's Build: a missing weight, one source.
+	// The common checks run around the family's Build: a missing weight, one source, a
+	// claim no rule of the family's study judges.
 	for body, want := range map[string]string{
+		"claim: 1, sources: [{weight: 1, offset: 1}, {weight: 1}]": `family "shifted-test"`,
 		"sources: [{offset: 1}, {weight: 1, offset: 0}]": "source s0 has no weight",
 		"sources: [{weight: 1, offset: 1}]":              "has 1 sources",
 		"sources: [{weight: 1, ofset: 1}, {weight: 1}]":  `unknown field "ofset"`,
 	} {
-		_, err := Load(writeSpec(t, "settings:\n  - {id: sh, family: shifted-test, centre: [0], "+strings.TrimSuffix(body, "")+"}\n"))
+		_, err := Load(writeSpec(t, "settings:\n  - {id: sh, family: shifted-test, centre: [0], "+body+"}\n"))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v; want %q", body, err, want)
 		}

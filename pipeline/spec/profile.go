@@ -39,6 +39,7 @@ func (g GClip) Ptr() *float64 {
 	return &v
 }
 
+// String prints the clip as the spec writes it.
 func (g GClip) String() string {
 	if g.None {
 		return "none"

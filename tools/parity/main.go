@@ -28,7 +28,7 @@ import (
 	"github.com/compdiff/compdiff/core/metrics"
 	"github.com/compdiff/compdiff/core/rng"
 	"github.com/compdiff/compdiff/core/truth"
-	"github.com/compdiff/compdiff/pipeline"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -67,15 +67,15 @@ func score(args []string) error {
 	if *in == "" || *out == "" {
 		return errors.New("score needs -samples and -out")
 	}
-	spec, err := pipeline.LoadSpec(*specFile)
+	sp, err := spec.Load(*specFile)
 	if err != nil {
 		return err
 	}
-	prof, ok := spec.Profiles[*profName]
+	prof, ok := sp.Profiles[*profName]
 	if !ok {
 		return fmt.Errorf("profile %q is not in %s", *profName, *specFile)
 	}
-	target, err := closedForm(spec, *settingID)
+	target, err := closedForm(sp, *settingID)
 	if err != nil {
 		return err
 	}
@@ -119,8 +119,8 @@ func score(args []string) error {
 }
 
 // closedForm is the Gaussian target of a Gaussian setting of the spec.
-func closedForm(spec *pipeline.Spec, id string) (*dist.Gaussian, error) {
-	for _, s := range spec.Settings {
+func closedForm(sp *spec.Spec, id string) (*dist.Gaussian, error) {
+	for _, s := range sp.Settings {
 		if s.ID != id {
 			continue
 		}
