@@ -68,9 +68,9 @@ func TestRegisteredFamily(t *testing.T) {
 	// claim no rule of the family's study judges.
 	for body, want := range map[string]string{
 		"claim: 1, sources: [{weight: 1, offset: 1}, {weight: 1}]": `family "shifted-test"`,
-		"sources: [{offset: 1}, {weight: 1, offset: 0}]": "source s0 has no weight",
-		"sources: [{weight: 1, offset: 1}]":              "has 1 sources",
-		"sources: [{weight: 1, ofset: 1}, {weight: 1}]":  `unknown field "ofset"`,
+		"sources: [{offset: 1}, {weight: 1, offset: 0}]":           "source s0 has no weight",
+		"sources: [{weight: 1, offset: 1}]":                        "has 1 sources",
+		"sources: [{weight: 1, ofset: 1}, {weight: 1}]":            `unknown field "ofset"`,
 	} {
 		_, err := Load(writeSpec(t, "settings:\n  - {id: sh, family: shifted-test, centre: [0], "+body+"}\n"))
 		if err == nil || !strings.Contains(err.Error(), want) {
