@@ -50,8 +50,9 @@ func (e *CorruptError) What() string {
 	return fmt.Sprintf("artifact %s %s is corrupt (%s); moved aside to %s", e.Key, e.item(), e.Reason, e.MovedTo)
 }
 
-// corruptLog is the file in <Dir>/corrupt/ with one line per artifact moved aside.
-const corruptLog = "README"
+// corruptLog is the file in <Dir> with one line per artifact moved to <Dir>/corrupt/.
+// It lies outside corrupt/ so that directory holds only what was moved.
+const corruptLog = "corrupt.log"
 
 // quarantine moves the files of k aside (see moveAside).
 func (s *Store) quarantine(k Key, part, path, reason string) *CorruptError {
@@ -59,7 +60,7 @@ func (s *Store) quarantine(k Key, part, path, reason string) *CorruptError {
 }
 
 // moveAside moves everything under k into a new <Dir>/corrupt/<key>.<unix-nanos>/, the
-// manifest first, and appends a line saying why to <Dir>/corrupt/README: the manifest,
+// manifest first, and appends a line saying why to <Dir>/corrupt.log: the manifest,
 // the parts, any directory named like one of k's files, and the temp files temps (only
 // when no writer can own them). A lock file stays, so a running computation keeps
 // excluding others. When path is k's shard (a file where the directory goes), that file
@@ -140,13 +141,13 @@ func (s *Store) corruptDir(k Key) (string, error) {
 	}
 }
 
-// logCorrupt appends one line for e to <Dir>/corrupt/README, which starts by saying what
-// the directory is. Best effort: the files are already aside.
+// logCorrupt appends one line for e to <Dir>/corrupt.log, which starts by saying what it
+// is. Best effort: the files are already aside.
 func (s *Store) logCorrupt(e *CorruptError) {
-	path := filepath.Join(s.Dir, "corrupt", corruptLog)
+	path := filepath.Join(s.Dir, corruptLog)
 	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
-		fmt.Fprintln(f, "Damaged artifacts the store moved aside, one line each: when, key, what was damaged and why,")
-		fmt.Fprintln(f, "and the directory here that holds its files. The pipeline recomputes each such key; these files are kept as evidence only.")
+		fmt.Fprintln(f, "# Damage the store found and moved to corrupt/, one line each: when, key, what was damaged: why -> the")
+		fmt.Fprintln(f, "# directory under corrupt/ holding its files. The pipeline recomputes each such key; those files are evidence only.")
 		f.Close()
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)

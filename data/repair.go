@@ -17,9 +17,10 @@ import (
 // ignored). Damage is: a manifest that is unreadable, not a manifest (truncated, empty,
 // garbled: manifests carry a checksum), of another key or describing another node; a part
 // that is missing, not a regular file, or whose checksum differs; a directory named like
-// one of the key's files; a temp file of the key beside a done artifact, when no one holds
-// the key's lock (a writer's own temp files are left alone). Temp files beside a key that
-// is not done are what an interrupted write leaves: they are deleted, not reported.
+// one of the key's files; a temp file of the key written after its artifact was finished,
+// when no one holds the key's lock (a writer's own temp files are left alone). Other temp
+// files of a key whose lock is free (beside a key not done, or older than its manifest)
+// are what an interrupted write leaves: they are deleted, not reported.
 // Check reports whether the artifact is done with every part verified, and the damage it
 // moved aside.
 func (s *Store) Check(want *Manifest) (done bool, found []*CorruptError) {
@@ -45,20 +46,24 @@ func (s *Store) repair(k Key, want *Manifest, thorough bool) (bool, []*CorruptEr
 	m, f, temps := s.examine(k, want, thorough)
 	if len(temps) > 0 {
 		unlock, free := s.tryLockKey(k)
+		if free {
+			defer unlock()
+		}
+		stray := ""
+		if free && f == nil && m != nil && m.Status == StatusDone {
+			stray = s.strayTemp(k, temps)
+		}
 		switch {
 		case !free:
 			temps = nil // a writer holds the key: the temp files are its own
-		case f == nil && m != nil && m.Status == StatusDone:
-			f = &finding{path: filepath.Join(s.shardDir(k), temps[0]),
-				reason: "temp file beside a done artifact; the store's writers leave none there"}
+		case stray != "":
+			f = &finding{path: filepath.Join(s.shardDir(k), stray),
+				reason: "temp file written after the artifact was finished; the store's writers leave none there"}
 		case f == nil:
 			for _, t := range temps { // an interrupted write's leftovers
 				os.Remove(filepath.Join(s.shardDir(k), t))
 			}
 			temps = nil
-		}
-		if free {
-			defer unlock()
 		}
 	}
 	if f != nil {
@@ -127,6 +132,22 @@ func (s *Store) examine(k Key, want *Manifest, thorough bool) (m *Manifest, f *f
 		}
 	}
 	return m, nil, temps
+}
+
+// strayTemp returns a temp file of done key k modified after its manifest: no writer of
+// the store made it, since a key's writers hold its lock and finish with the manifest. An
+// older one was left by a writer that died before another process finished the key.
+func (s *Store) strayTemp(k Key, temps []string) string {
+	man, err := os.Stat(s.manifestPath(k))
+	if err != nil {
+		return ""
+	}
+	for _, t := range temps {
+		if fi, err := os.Lstat(filepath.Join(s.shardDir(k), t)); err == nil && fi.ModTime().After(man.ModTime()) {
+			return t
+		}
+	}
+	return ""
 }
 
 // node names the computation a manifest describes, briefly.

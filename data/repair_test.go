@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // damage is one kind of damage done to the stored artifact keyA; reason is what Check
@@ -96,7 +97,7 @@ func damages() []damage {
 		{"manifest is a directory", func(t *testing.T, s *Store) { replaceWithDir(t, in(s, manif)) }, "a directory where the store keeps a file", manif},
 		{"temp file left beside a done artifact", func(t *testing.T, s *Store) {
 			must(t, os.WriteFile(in(s, tmpPrefix+mainP+"-123"), []byte("half a write"), 0o644))
-		}, "temp file beside a done artifact", tmpPrefix + mainP + "-123"},
+		}, "temp file written after the artifact was finished", tmpPrefix + mainP + "-123"},
 		{"lock is a directory", func(t *testing.T, s *Store) { replaceWithDir(t, in(s, a1+".lock")) }, "a directory where the store keeps a file", a1 + ".lock"},
 		{"shard is a file", func(t *testing.T, s *Store) {
 			must(t, os.RemoveAll(filepath.Join(s.Dir, "a1")))
@@ -106,7 +107,7 @@ func damages() []damage {
 }
 
 // Every kind of damage: Check says what was wrong, moves it to corrupt/ with a line in
-// corrupt/README, and the key is then simply not done; Put recomputes it and Get returns
+// corrupt.log, and the key is then simply not done; Put recomputes it and Get returns
 // the table again. The other artifact is untouched.
 func TestCheckRepairsDamage(t *testing.T) {
 	for _, d := range damages() {
@@ -132,11 +133,11 @@ func TestCheckRepairsDamage(t *testing.T) {
 			if _, err := os.Lstat(filepath.Join(s.Dir, "a1", d.moved)); err == nil {
 				t.Errorf("%s still in the store", d.moved)
 			}
-			log, err := os.ReadFile(filepath.Join(s.Dir, "corrupt", "README"))
+			log, err := os.ReadFile(filepath.Join(s.Dir, corruptLog))
 			must(t, err)
 			line := string(keyA) + " " + ce.item() + ": "
 			if !strings.Contains(string(log), line) || !strings.Contains(string(log), filepath.Base(ce.MovedTo)) {
-				t.Errorf("corrupt/README lacks a line %q… for %s:\n%s", line, filepath.Base(ce.MovedTo), log)
+				t.Errorf("corrupt.log lacks a line %q… for %s:\n%s", line, filepath.Base(ce.MovedTo), log)
 			}
 			if s.Done(keyA) {
 				t.Error("Done after the damage was found")
@@ -153,8 +154,8 @@ func TestCheckRepairsDamage(t *testing.T) {
 			got, err := s.Get(keyA, "main")
 			must(t, err)
 			equalTables(t, got, noiseTable(4000))
-			if entries, _ := os.ReadDir(filepath.Join(s.Dir, "corrupt")); len(entries) != 2 { // README and one directory
-				t.Errorf("corrupt/ holds %d entries, want 2", len(entries))
+			if entries, _ := os.ReadDir(filepath.Join(s.Dir, "corrupt")); len(entries) != 1 {
+				t.Errorf("corrupt/ holds %d entries, want the one directory moved aside", len(entries))
 			}
 		})
 	}
@@ -178,9 +179,9 @@ func TestDoneRepairsWhatItSees(t *testing.T) {
 			if s.Done(keyA) {
 				t.Fatal("Done despite the damage")
 			}
-			log, err := os.ReadFile(filepath.Join(s.Dir, "corrupt", "README"))
+			log, err := os.ReadFile(filepath.Join(s.Dir, corruptLog))
 			if err != nil || !strings.Contains(string(log), string(keyA)) {
-				t.Errorf("no line in corrupt/README (%v):\n%s", err, log)
+				t.Errorf("no line in corrupt.log (%v):\n%s", err, log)
 			}
 			put(t, s, keyA)
 			if !s.Done(keyA) || !s.Done(keyB) {
@@ -254,6 +255,18 @@ func TestCheckLeavesWritersAlone(t *testing.T) {
 		}
 		if _, err := os.Stat(tmpB); err == nil {
 			t.Errorf("mode %d: an interrupted write's temp file was kept", mode)
+		}
+		// A writer died beside the key, then another process finished it: the temp file is
+		// older than the done manifest.
+		put(t, s, keyB)
+		must(t, os.WriteFile(tmpB, nil, 0o644))
+		past := time.Now().Add(-time.Minute)
+		must(t, os.Chtimes(tmpB, past, past))
+		if done, found := s.Check(manifest(keyB)); !done || len(found) != 0 {
+			t.Errorf("mode %d, temp file older than the artifact: Check = %v, %v", mode, done, found)
+		}
+		if _, err := os.Stat(tmpB); err == nil {
+			t.Errorf("mode %d: a dead writer's temp file was kept", mode)
 		}
 		if _, err := os.Stat(filepath.Join(s.Dir, "corrupt")); err == nil {
 			t.Errorf("mode %d: an interrupted write was reported as damage", mode)

@@ -17,7 +17,7 @@ import (
 // Store is a content-addressed directory of artifacts:
 // <Dir>/<first 2 hex of key>/<key>.json (manifest), <key>.arrow (part "main"),
 // <key>.<part>.arrow (other parts), <key>.lock. Damage found under a key is moved to
-// <Dir>/corrupt/ with a line in <Dir>/corrupt/README (see Check).
+// <Dir>/corrupt/ with a line in <Dir>/corrupt.log (see Check).
 type Store struct {
 	Dir   string
 	Locks LockMode // how Lock excludes other processes (default LockFlock)

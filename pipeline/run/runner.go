@@ -5,7 +5,6 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,11 +67,25 @@ func (r *Runner) Log(format string, args ...any) {
 	}
 }
 
-// Done tells whether n's artifact is usable: complete in the store, checksums verified
-// (a corrupt artifact is moved aside by the store and reported here), and for the report,
-// rendered into the current output directory.
+// Done tells whether n's artifact is usable: complete in the store, checksums verified, its
+// manifest describing n (damage of any kind is moved aside by the store and reported here,
+// and the node is recomputed from the plan), and for the report, rendered into the current
+// output directory.
 func (r *Runner) Done(n *plan.Node) (bool, string) {
-	if !r.Store.Done(n.Key) {
+	done, found := r.Store.Check(&data.Manifest{Key: n.Key, Stage: n.Stage, Version: n.Version, Params: n.Params, Inputs: n.InputKeys()})
+	if len(found) > 0 {
+		for _, ce := range found {
+			r.Log("warning: %s; recomputing it in this run", ce.What())
+		}
+		r.mu.Lock()
+		if r.corrupt == nil {
+			r.corrupt = map[data.Key]bool{}
+		}
+		r.corrupt[n.Key] = true
+		r.mu.Unlock()
+		return false, "artifact was corrupt (moved aside)"
+	}
+	if !done {
 		if m, err := r.Store.Manifest(n.Key); err == nil && m.Status == data.StatusPending {
 			if m.Started.IsZero() {
 				return false, "planned on the store, not computed yet"
@@ -80,20 +93,6 @@ func (r *Runner) Done(n *plan.Node) (bool, string) {
 			return false, "started but never finished (interrupted run)"
 		}
 		return false, "not in the cache (new or changed params, code version or inputs)"
-	}
-	if err := r.Store.Verify(n.Key); err != nil {
-		var ce *data.CorruptError
-		if errors.As(err, &ce) {
-			r.Log("warning: %s; recomputing it in this run", ce.What())
-			r.mu.Lock()
-			if r.corrupt == nil {
-				r.corrupt = map[data.Key]bool{}
-			}
-			r.corrupt[n.Key] = true
-			r.mu.Unlock()
-			return false, "artifact was corrupt (moved aside)"
-		}
-		return false, "artifact unreadable: " + err.Error()
 	}
 	if n.Stage == "report" {
 		b, err := os.ReadFile(filepath.Join(r.OutDir, stages.ReportMarker))
@@ -171,11 +170,11 @@ func (r *Runner) runNode(ctx context.Context, n *plan.Node, prog *Progress) erro
 	r.mu.Lock()
 	forced := r.Force[n.Stage] && !r.forced[n.Key]
 	r.mu.Unlock()
-	if !forced {
-		if ok, _ := r.Done(n); ok { // computed meanwhile by another run
-			prog.Done(n.Key)
-			return nil
-		}
+	// Checked even when forced: damage (a manifest of another node too) is moved aside
+	// before Describe.
+	if ok, _ := r.Done(n); ok && !forced { // computed meanwhile by another run
+		prog.Done(n.Key)
+		return nil
 	}
 	if err := r.Describe(n); err != nil {
 		return err
