@@ -62,15 +62,19 @@ func (cm Composition) Sources() ([]*dist.GMM, error) {
 	return out, nil
 }
 
-// Dists is Sources as []dist.Dist, for score.Analytic.
+// Dists are the sources in their cheapest exact form (Source: the slot product for laws
+// with independent slots, else the mixture), for score.Analytic and the samplers.
 func (cm Composition) Dists() ([]dist.Dist, error) {
-	gs, err := cm.Sources()
-	if err != nil {
+	if err := cm.Validate(); err != nil {
 		return nil, err
 	}
-	out := make([]dist.Dist, len(gs))
-	for a, g := range gs {
-		out[a] = g
+	var out []dist.Dist
+	for _, l := range append(append([]Law(nil), cm.Conditionals...), cm.Background) {
+		d, err := Source(cm.Spec, l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/compdiff/compdiff/core/dist"
@@ -116,11 +117,11 @@ func TestBayesExact(t *testing.T) {
 	ts := must(newTupleSampler(cm))
 	xa, repA := resampled(t, ts.proposals, sp.Dim(), 5000, 20, r)
 	src := must(cm.Sources())
-	xb, essB, err := truth.Importance(src[:2], []dist.Dist{src[2]}, []float64{-1}, 2000, 500, r)
+	xb, essB, err := truth.Importance(src[:2], []dist.Dist{src[2]}, []float64{-1}, 2000, 250, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("bayes k=2: tuple ESS %.0f of %d; truth.Importance (product proposal) ESS %.0f of %d", repA.ESS, repA.Proposals, essB, 2000*500)
+	t.Logf("bayes k=2: tuple ESS %.0f of %d; truth.Importance (product proposal) ESS %.0f of %d", repA.ESS, repA.Proposals, essB, 2000*250)
 	for _, slot := range []int{0, 2} {
 		ma, va := slotSum(xa, sp, slot)
 		mb, vb := slotSum(xb, sp, slot)
@@ -129,6 +130,27 @@ func TestBayesExact(t *testing.T) {
 		if math.Abs(ma-mb) > 4*se {
 			t.Errorf("slot %d: the two exact samplers disagree: %.4f vs %.4f (4 se = %.4f)", slot, ma, mb, 4*se)
 		}
+	}
+}
+
+// Data with up to m = 2 objects: k = 2 conditionals share the configurations "objects at
+// both slots", so the σ0 → 0 law exists and is the proposal; k = 3 has no shared
+// configuration and 18³ component tuples, beyond MaxTuples: a clear error.
+func TestDataTwoObjects(t *testing.T) {
+	sp := Default()
+	pb := must(Data(sp, 2))
+	cm := must(Slots(sp, pb, 0, 1))
+	_, rep, err := cm.Exact(500, ExactOptions{Oversample: 4}, rng.New(16, "data2"))
+	if err != nil || rep.Method != MethodLimit {
+		t.Fatalf("data(2), k = 2: %v, %+v", err, rep)
+	}
+	t.Logf("data(2), k = 2: %s, ESS %.0f of %d", rep.Method, rep.ESS, rep.Proposals)
+	if rep.ESS < 0.9*float64(rep.Proposals) {
+		t.Errorf("data(2), k = 2: ESS %.0f of %d; the σ0 → 0 law should be nearly exact", rep.ESS, rep.Proposals)
+	}
+	_, _, err = must(Slots(sp, pb, 0, 1, 2)).Exact(100, ExactOptions{}, rng.New(16, "data2k3"))
+	if err == nil || !strings.Contains(err.Error(), "1024") {
+		t.Errorf("data(2), k = 3: error %v; want one naming the tuple limit", err)
 	}
 }
 

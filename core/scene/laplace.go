@@ -23,8 +23,10 @@ import (
 // factor), so the weights F/q are bounded; misestimated masses only lower the ESS.
 
 const (
-	// MaxTuples bounds the number of component tuples Π_i |supp p_i| of the tuple sampler.
-	MaxTuples = 4096
+	// MaxTuples bounds the number of component tuples Π_i |supp p_i| of the tuple sampler:
+	// each proposal's density sums a t density over all tuples (R² each, R = dim V), so
+	// 1024 tuples cost ~10⁵ flops per proposal at R = 10.
+	MaxTuples = 1024
 	tupleNu   = 5 // degrees of freedom of the t proposal
 	// tupleInfl widens the t laws beyond the inverse Hessian: F_τ's log-sum-exp turns
 	// linear away from the mode (Laplace-like tails), which a Hessian-sized t covers

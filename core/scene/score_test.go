@@ -190,3 +190,38 @@ func TestLogWeightIncrementFactorized(t *testing.T) {
 		}
 	}
 }
+
+// SlotProduct is the same distribution as the mixture: log-densities and noised scores
+// agree to rounding at every noise level; laws with coupled slots are refused.
+func TestSlotProductIsTheMixture(t *testing.T) {
+	sp := Default()
+	r := rng.New(14, "product")
+	cl := must(Cluttered(sp, 0.4))
+	for name, l := range map[string]Law{"cluttered": cl, "at(2, cluttered)": must(At(2, cl)), "empty": Empty(sp), "atobject(0,2,empty)": must(AtObject(0, 2, Empty(sp)))} {
+		p := must(NewSlotProduct(sp, l))
+		g := must(Mixture(sp, l))
+		d := sp.Dim()
+		for _, s := range testTimes {
+			a, sg := diffusion.Alpha(s), diffusion.Sigma(s)
+			for rep := 0; rep < 5; rep++ {
+				x := noisyPoint(g, a, sg, r)
+				if s == diffusion.SMax {
+					if lp, lg := p.LogProb(x), g.LogProb(x); math.Abs(lp-lg) > 1e-10*(1+math.Abs(lg)) {
+						t.Fatalf("%s: log-density %v, mixture %v", name, lp, lg)
+					}
+				}
+				sp1, sg1 := make([]float64, d), make([]float64, d)
+				p.NoisedScore(a, sg, x, sp1)
+				g.NoisedScore(a, sg, x, sg1)
+				for j := range sp1 {
+					if math.Abs(sp1[j]-sg1[j]) > 1e-9*(1+math.Abs(sg1[j])) {
+						t.Fatalf("%s, s = %v: product score %v, mixture %v", name, s, sp1[j], sg1[j])
+					}
+				}
+			}
+		}
+	}
+	if _, err := NewSlotProduct(sp, must(Data(sp, 2))); err == nil {
+		t.Error("the data law (coupled slots) was accepted as a slot product")
+	}
+}

@@ -1,12 +1,3 @@
-// Package scene holds object scenes with exact scores (seed 002, SPEC §12): a strip of S
-// slots, each a cell of P pixels that is empty (a constant background level) or holds one
-// of T object templates, plus isotropic pixel noise σ0. A distribution over scenes is a
-// distribution over configurations c ∈ {0..T}^S (0 = empty), hence an exact isotropic
-// Gaussian mixture over scene templates: scores, densities and ground truth are exact.
-//
-// The package builds configuration laws (Law), their mixtures (*dist.GMM), compositions
-// C ∝ pb·Π(pi/pb) with their exact targets and samplers, a reader that turns samples back
-// into configurations, and the mean-difference cosines of Lemma 8.1. It does no I/O.
 package scene
 
 import (
