@@ -267,7 +267,14 @@ func (s *Store) Describe(m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	return createOnce(s.manifestPath(m.Key), b)
+	// Describe may run without k's lock (the plan task), so Check in another process may
+	// take the temp file for an interrupted write's and delete it: then write it again.
+	for attempt := 1; ; attempt++ {
+		err := createOnce(s.manifestPath(m.Key), b)
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
+			return err
+		}
+	}
 }
 
 // createOnce writes path atomically unless it exists. Linking the finished temp file fails

@@ -299,3 +299,39 @@ func TestDescribeAndLockRepair(t *testing.T) {
 		unlock()
 	}
 }
+
+// vanishing is a temp file that another process's Check deletes once, right after it is
+// written (Describe runs without the key's lock).
+type vanishing struct {
+	*os.File
+	taken *int
+}
+
+func (v *vanishing) Close() error {
+	err := v.File.Close()
+	if *v.taken == 0 {
+		*v.taken++
+		os.Remove(v.Name())
+	}
+	return err
+}
+
+func TestDescribeRetriesWhenItsTempIsTaken(t *testing.T) {
+	s := openStore(t)
+	old := createTemp
+	t.Cleanup(func() { createTemp = old })
+	taken := 0
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return &vanishing{File: f, taken: &taken}, nil
+	}
+	if err := s.Describe(manifest(keyA)); err != nil || taken != 1 {
+		t.Fatalf("Describe = %v after its temp file was taken %d times", err, taken)
+	}
+	if m, err := s.Manifest(keyA); err != nil || m.Status != StatusPending {
+		t.Fatalf("manifest %+v, %v", m, err)
+	}
+}

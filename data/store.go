@@ -116,7 +116,8 @@ func (s *Store) ensureShard(k Key) error {
 // Put stores the parts of artifact m.Key ("main" is required) and then its manifest with
 // Status done. The manifest is written last and is the commit marker: a crash before it
 // leaves the key not done. On success m is updated with what was written (status,
-// checksums, and Finished, Seconds, Host when they were unset).
+// checksums, and Finished, Seconds, Host when they were unset). Processes sharing the store
+// hold k's Lock around Put: Check deletes temp files of a key whose lock is free.
 func (s *Store) Put(m *Manifest, parts map[string]*Table) error {
 	if err := m.check(); err != nil {
 		return err
