@@ -211,7 +211,7 @@ func (m *Manifest) valid(k Key) error {
 }
 
 // Manifest reads the manifest of k. The error wraps os.ErrNotExist when there is none; a
-// damaged one is reported (Check and Done move it aside).
+// damaged one is reported (Check moves it aside).
 func (s *Store) Manifest(k Key) (*Manifest, error) {
 	if err := k.Valid(); err != nil {
 		return nil, err

@@ -27,23 +27,23 @@ func (s *Store) Check(want *Manifest) (done bool, found []*CorruptError) {
 	if want == nil || want.Key.Valid() != nil {
 		return false, nil
 	}
-	return s.repair(want.Key, want, true)
+	return s.repair(want.Key, want)
 }
 
-// Done reports whether k has a done manifest and all its part files exist. It does not
-// checksum the parts (Check, Get and Verify do) nor look for stray files, but damage it
-// meets on the way (a manifest that is not a valid one of k, a part missing or not a
-// file) is moved aside like Check does, and k is then not done.
+// Done reports whether k has a valid done manifest and all its part files exist. It does
+// not checksum the parts (Check, Get and Verify do) nor look for stray files. It moves
+// nothing: damage it meets (a manifest that is not a valid one of k, a part missing or not
+// a file) makes k not done, and Check, which the caller reports, moves it aside.
 func (s *Store) Done(k Key) bool {
 	if k.Valid() != nil {
 		return false
 	}
-	done, _ := s.repair(k, nil, false)
-	return done
+	m, f, _ := s.examine(k, nil, false)
+	return f == nil && m != nil && m.Status == StatusDone
 }
 
-func (s *Store) repair(k Key, want *Manifest, thorough bool) (bool, []*CorruptError) {
-	m, f, temps := s.examine(k, want, thorough)
+func (s *Store) repair(k Key, want *Manifest) (bool, []*CorruptError) {
+	m, f, temps := s.examine(k, want, true)
 	if len(temps) > 0 {
 		unlock, free := s.tryLockKey(k)
 		if free {
