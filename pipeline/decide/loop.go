@@ -3,11 +3,9 @@ package decide
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 )
 
@@ -22,11 +20,17 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 	decided := map[string]bool{}
 	res := &Result{Stops: seq.Stops}
 	start := time.Now()
+	// The run-dependent verdicts, each with the settings whose runs it reads (its own first).
+	uses := map[string][]string{}
+	for _, u := range reports.VerdictUses(st.Settings) {
+		uses[u.ID] = u.Settings
+	}
+	primary := func(id string) string { return uses[id][0] }
 	var open []string
 	for look := 1; ; look++ {
 		// This look: every open verdict is looked at with its setting's current runs.
 		p := st.Plan(runs, nil)
-		for _, id := range verdictIDs(st.Settings) {
+		for id := range uses {
 			if !decided[id] {
 				seq.Looks[id] = append(seq.Looks[id], runs[primary(id)])
 			}
@@ -43,7 +47,7 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 		res.Looks = look
 		open = open[:0]
 		for _, v := range vs {
-			if v.ID == "8" || decided[v.ID] {
+			if _, ok := uses[v.ID]; !ok || decided[v.ID] {
 				continue
 			}
 			switch {
@@ -69,7 +73,7 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 			next[id] = r
 		}
 		for _, id := range open {
-			for _, sid := range uses(id, st.Settings) {
+			for _, sid := range uses[id] {
 				next[sid] = min(runs[sid]+batch, MaxRuns)
 			}
 		}
@@ -95,39 +99,4 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 	res.Ran += ran
 	res.Runs, res.Report, res.Plan = runs, final.Report, final
 	return res, err
-}
-
-// verdictIDs lists the run-dependent verdicts the settings produce (reports.CheckClaims).
-func verdictIDs(settings []*cell.Setting) []string {
-	var ids []string
-	for _, st := range settings {
-		if st.Claim != "" {
-			ids = append(ids, st.Claim+"/"+st.ID)
-		}
-		if st.Claim == "6" {
-			ids = append(ids, "7/"+st.ID)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// primary is the setting a verdict is about ("2/gauss-nfc-id" → "gauss-nfc-id").
-func primary(id string) string {
-	_, s, _ := strings.Cut(id, "/")
-	return s
-}
-
-// uses lists the settings whose runs a verdict reads: its own, and for claim 7 also the
-// settings of claims 1–5.
-func uses(id string, settings []*cell.Setting) []string {
-	out := []string{primary(id)}
-	if strings.HasPrefix(id, "7/") {
-		for _, st := range settings {
-			if st.Claim >= "1" && st.Claim <= "5" && len(st.Claim) == 1 {
-				out = append(out, st.ID)
-			}
-		}
-	}
-	return out
 }
