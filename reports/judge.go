@@ -85,7 +85,9 @@ type Judge struct {
 	A     *Aggregate
 	ID    string
 	Alpha float64
-	parts []part
+	// Protocol labels the verdict (the report's unless a study sets its setting's own).
+	Protocol Protocol
+	parts    []part
 	// thresholds the rule used, in words, printed with the verdict
 	thresh []string
 	// runLimit, under -decide, keeps the verdict on the runs of its last look (runs < limit)
@@ -100,7 +102,7 @@ type part struct {
 
 // NewJudge starts the verdict with this ID on the report (at the α of its -decide look).
 func NewJudge(r *Report, id string) *Judge {
-	j := &Judge{R: r, A: r.Summarize(), ID: id, Alpha: Alpha}
+	j := &Judge{R: r, A: r.Summarize(), ID: id, Alpha: Alpha, Protocol: r.Protocol}
 	if r.Sequential != nil {
 		looks := r.Sequential.Looks[id]
 		j.Alpha = LookAlpha(looks, r.Sequential.MaxRuns)
@@ -177,7 +179,7 @@ func (j *Judge) Verdict(study, claim, setting, text, rule, metric string) Verdic
 
 // Label writes the verdict's protocol and its departures from the paper's.
 func (j *Judge) Label(v *Verdict) {
-	p := j.R.Protocol
+	p := j.Protocol
 	runs := v.Runs
 	if runs == 0 {
 		runs = p.Runs

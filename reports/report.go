@@ -73,6 +73,9 @@ type SettingResults struct {
 	SourcePanels []SourcePanel
 	Composed     []ComposedPanel
 	Loss         []LossCurve
+	// Protocol is the setting's own size when its family overrides the profile's (nil: the
+	// report's); its verdicts are labelled with it.
+	Protocol *Protocol
 }
 
 // ColumnsFor lists the table columns of one learned kind: its pool sizes, then the exact

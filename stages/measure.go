@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/compdiff/compdiff/reports"
 )
 
 // A Measurement is a family's own reading of a sample set against its ground truth (e.g.
@@ -55,4 +57,27 @@ func lookupMeasure(family string) (Measurement, error) {
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("no measurement registered for family %q (registered: %v); the binary lacks the study that defines it", family, names)
+}
+
+// A Check computes a family's theorem checks for the report from the report node's inputs
+// (e.g. the Gaussian settings' Theorems 1–3; g ≡ 0 on a factorized room setting).
+type Check func(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error)
+
+var checks = map[string]Check{}
+
+// RegisterChecks adds the theorem checks of a source family; call it from an init function.
+// Registering a family twice panics.
+func RegisterChecks(family string, c Check) {
+	if _, dup := checks[family]; dup {
+		panic("stages: checks of family " + family + " registered twice")
+	}
+	checks[family] = c
+}
+
+// familyChecks runs the family's checks (none when it registered none).
+func familyChecks(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error) {
+	if c, ok := checks[rs.Family]; ok {
+		return c(env, rs)
+	}
+	return nil, nil
 }

@@ -63,6 +63,9 @@ type ReportSetting struct {
 	TrueSources []string         `json:"true_sources"`
 	ODE         string           `json:"ode,omitempty"`
 	Coverage    []ReportCoverage `json:"coverage,omitempty"`
+	// Protocol is the setting's own size when its family overrides the profile's (nil:
+	// the report's).
+	Protocol *reports.Protocol `json:"protocol,omitempty"`
 }
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
@@ -83,7 +86,7 @@ type ReportParams struct {
 var studyNotes = []string{
 	"FKC weight increment: SPEC §5 writes the first term of g as (Σw − 1)·d·β/2. The Fokker–Planck equation of the naive SDE (and the paper's eq. 11 rewritten in denoising time) gives (1 − Σw)·d·β/2, which is what core/sampler implements and tests. The two agree for every built-in setting (Σw = 1) and differ only for user compositions with Σw ≠ 1 and clipping on.",
 	"gmm-ood follows the paper's text, with (0,0) as the second mean of Pa1; gmm-ood-alt uses (9,0) as in the authors' released configuration. Both are reported.",
-	"Claims are judged on SW2 of the conditional model unless a rule says otherwise; the rules and their comparisons are fixed in code (reports/claim*.go) and were not tuned to the results.",
+	"Claims are judged on SW2 of the conditional model unless a rule says otherwise; the rules and their comparisons are fixed in code (reports/synthetic/claim*.go) and were not tuned to the results.",
 	"Which gmm-ood the paper's tables used: most likely gmm-ood-alt. The tables were produced by the authors' released code, whose configuration puts Pa1's second mean at (9,0); the text's (0,0) is the only place that differs. Claim 6 (and 7) are judged on both.",
 }
 
@@ -158,7 +161,7 @@ func loadReport(env *Env, p *ReportParams) (*reports.Report, error) {
 		}
 		st.Settings = append(st.Settings, *s)
 		st.Results = append(st.Results, results...)
-		checks, err := theoremChecks(env, rs)
+		checks, err := familyChecks(env, rs)
 		if err != nil {
 			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
 		}
@@ -197,7 +200,10 @@ func points(env *Env, name string) (reports.Points, *data.Table, error) {
 }
 
 func assembleSetting(env *Env, rs *ReportSetting, prof reports.Protocol) (*reports.SettingResults, []reports.Result, error) {
-	s := &reports.SettingResults{Setting: rs.Setting, Ns: rs.Ns, Exact: rs.Exact, Ks: rs.Ks, ModelKinds: rs.ModelKinds}
+	s := &reports.SettingResults{Setting: rs.Setting, Ns: rs.Ns, Exact: rs.Exact, Ks: rs.Ks, ModelKinds: rs.ModelKinds, Protocol: rs.Protocol}
+	if rs.Protocol != nil {
+		prof = *rs.Protocol
+	}
 	var infos []string
 	var truths []reports.Points
 	for run, name := range rs.Truths {

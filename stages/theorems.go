@@ -12,7 +12,9 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// theoremChecks evaluates SPEC §9.8 on a Gaussian setting; other families have none.
+func init() { RegisterChecks("gaussian", theoremChecks) }
+
+// theoremChecks evaluates SPEC §9.8 on a Gaussian setting.
 //   - Theorem 1: the closed-form Σw = (Σ_a w_a Σa⁻¹)⁻¹ against an independent quadrature of
 //     Π_a p_a^{w_a} (d ≤ 3).
 //   - Theorem 2: the naive probability-flow ODE with exact scores ends at Π_a Σa^{w_a}

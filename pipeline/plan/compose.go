@@ -8,6 +8,7 @@ import (
 
 	"github.com/compdiff/compdiff/core/dsm"
 	"github.com/compdiff/compdiff/data/cell"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"github.com/compdiff/compdiff/stages"
 )
 
@@ -17,9 +18,13 @@ import (
 // measured against the truth; then figure samples of each true source and, for Gaussian
 // settings, the naive ODE of Theorem 2.
 func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
-	prof := b.Profile
+	prof := b.Profile.For(s.Family)
 	w := s.Weights()
 	rs := stages.ReportSetting{Setting: *s, Ks: prof.Ks, Ns: prof.Ns, Exact: prof.Analytic}
+	if prof != b.Profile { // the family's own sizes label its verdicts
+		pr := protocol(prof)
+		rs.Protocol = &pr
+	}
 	if len(prof.Ns) > 0 {
 		for _, k := range prof.ModelKinds {
 			rs.ModelKinds = append(rs.ModelKinds, cell.Model(k))
@@ -83,7 +88,7 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 			if labels, err := stages.CoInDLabels(w); err == nil && slices.Contains(prof.CoInDNs, n) {
 				// CoInD's marginals composed naively (K = 1) and with FKC at every K.
 				for _, lambda := range prof.CoInDLambdas {
-					models := b.coInD(s, n, seed, pools, tag, lambda, labels)
+					models := b.coInD(prof, s, n, seed, pools, tag, lambda, labels)
 					fkcCells(cell.CoInDModel(n, lambda), stages.ScoresCoInD, models, nil)
 				}
 			}
@@ -93,7 +98,7 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 			}
 			rs.Coverage = append(rs.Coverage, cov)
 			for _, kind := range prof.ModelKinds {
-				models := b.models(s, kind, n, seed, pools, tag)
+				models := b.models(prof, s, kind, n, seed, pools, tag)
 				col := cell.Learned(cell.Model(kind), n)
 				fkcCells(col, kind, models, nil)
 				if kind == prof.ModelKinds[0] && (len(prof.MethodsNs) == 0 || slices.Contains(prof.MethodsNs, n)) {
@@ -101,7 +106,7 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 				}
 				if run == 0 {
 					rs.Loss = append(rs.Loss, b.lossRefs(s, col, models)...)
-					rs.Learned = append(rs.Learned, b.learnedSources(s, col, seed, models)...)
+					rs.Learned = append(rs.Learned, b.learnedSources(prof, s, col, seed, models)...)
 				}
 			}
 		}
@@ -125,8 +130,8 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 // models returns the inputs of a learned sample node: "model" for the conditional
 // network, "model0".. for separate experts. A separate expert depends only on its source's
 // pool, so settings sharing a source share the expert.
-func (b *Builder) models(s *cell.Setting, kind string, n int, seed uint64, pools []*Node, tag string) map[string]*Node {
-	tp := trainParams(b.Profile, kind, s.Dim, seed)
+func (b *Builder) models(prof *spec.Profile, s *cell.Setting, kind string, n int, seed uint64, pools []*Node, tag string) map[string]*Node {
+	tp := trainParams(prof, kind, s.Dim, seed)
 	if kind == stages.ScoresConditional {
 		tp.Sources = len(pools)
 		return map[string]*Node{"model": b.Add("train", tp, poolInputs(pools), s.ID, fmt.Sprintf("%s conditional N=%d", tag, n))}
@@ -151,8 +156,8 @@ func poolInputs(pools []*Node) map[string]*Node {
 }
 
 // coInD returns the input of a sample node over a CoInD network trained on all pools.
-func (b *Builder) coInD(s *cell.Setting, n int, seed uint64, pools []*Node, tag string, lambda float64, labels []dsm.Cond) map[string]*Node {
-	tp := trainParams(b.Profile, stages.ScoresCoInD, s.Dim, seed)
+func (b *Builder) coInD(prof *spec.Profile, s *cell.Setting, n int, seed uint64, pools []*Node, tag string, lambda float64, labels []dsm.Cond) map[string]*Node {
+	tp := trainParams(prof, stages.ScoresCoInD, s.Dim, seed)
 	tp.Sources = len(pools)
 	tp.Lambda = &lambda
 	tp.Labels = labels
@@ -179,14 +184,14 @@ func (b *Builder) lossRefs(s *cell.Setting, col cell.Column, models map[string]*
 
 // learnedSources samples each source alone from a learned model (weights one-hot), for the
 // "true vs learned sources" figure.
-func (b *Builder) learnedSources(s *cell.Setting, col cell.Column, seed uint64, models map[string]*Node) []stages.ReportLearned {
+func (b *Builder) learnedSources(prof *spec.Profile, s *cell.Setting, col cell.Column, seed uint64, models map[string]*Node) []stages.ReportLearned {
 	var out []stages.ReportLearned
 	for a, src := range s.Sources {
 		w := make([]float64, len(s.Sources))
 		w[a] = 1
 		smp := b.Add("sample", stages.SampleParams{
 			Scores: string(col.Model), Dim: s.Dim, Weights: w, Method: stages.MethodSDE,
-			N: b.Profile.FigSamples, K: 1, Steps: b.Profile.Steps, Seed: seed,
+			N: prof.FigSamples, K: 1, Steps: prof.Steps, Seed: seed,
 		}, models, s.ID, fmt.Sprintf("%s %s source %s", s.ID, col, src.Name))
 		out = append(out, stages.ReportLearned{Source: src.Name, Column: col, Samples: b.Use(smp)})
 	}

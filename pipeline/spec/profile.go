@@ -1,9 +1,12 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -89,6 +92,63 @@ type Profile struct {
 	// CoInD models: one per penalty weight λ, trained on the pools of CoInDNs.
 	CoInDLambdas []float64 `yaml:"coind_lambdas"`
 	CoInDNs      []int     `yaml:"coind_ns"`
+	// Families overrides fields of this profile for the settings of one family, e.g.
+	// families: {rooms: {ns: [1000], train: {width: 256}}} — a study's own network size or
+	// pools. runs and seed stay the profile's (runs pair across settings). A profile entry of
+	// a -spec file replaces a family's whole block. Read it through For.
+	Families map[string]yaml.Node `yaml:"families"`
+	family   map[string]*Profile
+}
+
+// For is the profile as the settings of a family see it: with the family's overrides, or
+// the profile itself when it has none.
+func (p *Profile) For(family string) *Profile {
+	if f, ok := p.family[family]; ok {
+		return f
+	}
+	return p
+}
+
+// clone is a copy of p whose slices and maps the copy may change without touching p.
+func (p *Profile) clone() *Profile {
+	c := *p
+	c.Ks, c.Ns, c.MethodsNs, c.CoInDNs = slices.Clone(p.Ks), slices.Clone(p.Ns), slices.Clone(p.MethodsNs), slices.Clone(p.CoInDNs)
+	c.ModelKinds, c.Methods = slices.Clone(p.ModelKinds), slices.Clone(p.Methods)
+	c.CoInDLambdas = slices.Clone(p.CoInDLambdas)
+	c.Families, c.family = maps.Clone(p.Families), nil
+	return &c
+}
+
+// resolveFamilies builds and validates the profile of every family block; the problems of
+// all blocks come back together.
+func (p *Profile) resolveFamilies(where string) error {
+	p.family = map[string]*Profile{}
+	var errs []error
+	names := slices.Sorted(maps.Keys(p.Families))
+	for _, fam := range names {
+		if !slices.Contains(Families(), fam) {
+			errs = append(errs, fmt.Errorf("profile %s: families has %q, which is no setting family; use one of %s", p.Name, fam, strings.Join(Families(), ", ")))
+			continue
+		}
+		node := p.Families[fam]
+		f := p.clone()
+		f.Families = nil
+		if err := decodeProfile(&node, f, where); err != nil {
+			errs = append(errs, fmt.Errorf("profile %s: families.%s: %w", p.Name, fam, err))
+			continue
+		}
+		if f.Runs != p.Runs || f.Seed != p.Seed || f.Base != p.Base || f.Families != nil {
+			errs = append(errs, fmt.Errorf("profile %s: families.%s sets runs, seed, base or families; those belong to the whole profile (runs are paired across settings), so set them there", p.Name, fam))
+			continue
+		}
+		f.Name = p.Name
+		if err := f.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("families.%s: %w", fam, err))
+			continue
+		}
+		p.family[fam] = f
+	}
+	return errors.Join(errs...)
 }
 
 // extraMethods are the samplers a profile or setting may list under methods.

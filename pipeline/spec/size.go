@@ -71,7 +71,7 @@ func u(v int) uint64 {
 // EstimateSize counts the nodes plan.New would create for prof over settings and estimates
 // their memory and disk, without allocating any of it. It mirrors the default planner
 // (plan.Compose); a family with a planner of its own is estimated as if it used that one.
-func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
+func EstimateSize(whole *Profile, settings []*Setting) PlanSize {
 	var nodes, planB, disk sat
 	var peak sat
 	label := ""
@@ -80,13 +80,14 @@ func EstimateSize(prof *Profile, settings []*Setting) PlanSize {
 			peak, label = b, what
 		}
 	}
-	nk, kinds := u(len(prof.Ks)), u(len(prof.ModelKinds))
-	maxK := uint64(0)
-	for _, k := range prof.Ks {
-		maxK = max(maxK, u(k))
-	}
-	t := prof.Train
 	for _, s := range settings {
+		prof := whole.For(s.Family)
+		nk, kinds := u(len(prof.Ks)), u(len(prof.ModelKinds))
+		maxK := uint64(0)
+		for _, k := range prof.Ks {
+			maxK = max(maxK, u(k))
+		}
+		t := prof.Train
 		S, d := u(len(s.Sources)), u(s.Dim)
 		// Per run: the truth node, the analytic cells (sample + metrics per K), and per
 		// training-pool size the pools, the models, the learned cells.

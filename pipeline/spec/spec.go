@@ -98,11 +98,7 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 					errs = append(errs, fmt.Errorf("spec %s: profile %q is new, so it needs `base:` naming a profile to start from (one of %s)", userName, name, strings.Join(sp.ProfileNames(), ", ")))
 					continue
 				}
-				cp := *b
-				cp.Ks = append([]int(nil), b.Ks...)
-				cp.Ns = append([]int(nil), b.Ns...)
-				cp.ModelKinds = append([]string(nil), b.ModelKinds...)
-				p = &cp
+				p = b.clone()
 			}
 			p.Name = name
 			if err := decodeProfile(&node, p, userName); err != nil {
@@ -114,6 +110,15 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 	}
 	for _, name := range sp.ProfileNames() {
 		if err := sp.Profiles[name].Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		where := "built-in spec"
+		if user != nil {
+			if _, mine := user.Profiles[name]; mine {
+				where = userName
+			}
+		}
+		if err := sp.Profiles[name].resolveFamilies(where); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
@@ -102,7 +103,13 @@ type judge struct {
 }
 
 func newJudge(r *reports.Report, settings []*reports.SettingResults, id string) *judge {
-	return &judge{Judge: reports.NewJudge(r, id), settings: settings}
+	j := &judge{Judge: reports.NewJudge(r, id), settings: settings}
+	if _, s, ok := strings.Cut(id, "/"); ok {
+		if st := r.Setting(s); st != nil && st.Protocol != nil {
+			j.Protocol = *st.Protocol
+		}
+	}
+	return j
 }
 
 func (j *judge) verdict(claim int, setting, rule string) reports.Verdict {
@@ -192,7 +199,7 @@ func (j *judge) tau(id string, margin float64, name string) float64 {
 		if !math.IsNaN(s.Reference.EulerSW2) {
 			e = strconv.FormatFloat(s.Reference.EulerSW2, 'g', 3, 64)
 		}
-		p := j.R.Protocol
+		p := j.Protocol
 		j.Threshold(fmt.Sprintf("%s: τ² = E² + F² + (%.3g·scale)² = %.4g, i.e. SW2 below %.4g (Euler bias E = %s at %d steps, sampling floor F = %.3g at %d model / %d truth samples, scale %.3g)",
 			name, margin, t, math.Sqrt(t), e, p.Steps, s.Reference.SW2Floor, p.Samples, p.TruthSamples, sc))
 	}
