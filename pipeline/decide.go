@@ -7,6 +7,7 @@ import (
 	"github.com/compdiff/compdiff/pipeline/decide"
 	"github.com/compdiff/compdiff/pipeline/plan"
 	"github.com/compdiff/compdiff/pipeline/run"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
@@ -21,6 +22,7 @@ func (s *Session) Decide(ctx context.Context, budget decide.Budget, logf func(st
 	prof, settings := s.Plan.Profile, s.Plan.Settings
 	res, err := decide.Run(ctx, decide.Study{
 		Runs:     prof.Runs,
+		RunsOf:   func(st *spec.Setting) int { return prof.For(st.Family).Runs },
 		Settings: settings,
 		Plan: func(runs map[string]int, seq *reports.Sequential) *plan.Plan {
 			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Sequential: seq})

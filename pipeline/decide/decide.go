@@ -51,7 +51,9 @@ const MaxRuns = 30
 // a way to compute them, and the claims' verdicts on what was computed.
 type Study struct {
 	// Runs is the profile's run count: the first look's runs and the batch added per look.
-	Runs     int
+	Runs int
+	// RunsOf, when set, is a setting's own run count (its family's profile); else Runs.
+	RunsOf   func(s *cell.Setting) int
 	Settings []*cell.Setting
 	// Plan builds the study's plan with runs per setting id and, for the final report, the
 	// looks so far (nil during the looks).

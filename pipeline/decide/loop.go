@@ -11,10 +11,14 @@ import (
 
 // Run runs the group-sequential loop and renders the final report.
 func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
-	batch := max(1, st.Runs)
-	runs := map[string]int{}
+	// Each setting starts from its family's runs and grows by that many per look.
+	runs, batch := map[string]int{}, map[string]int{}
 	for _, s := range st.Settings {
-		runs[s.ID] = min(st.Runs, MaxRuns)
+		r := st.Runs
+		if st.RunsOf != nil {
+			r = st.RunsOf(s)
+		}
+		runs[s.ID], batch[s.ID] = min(r, MaxRuns), max(1, r)
 	}
 	seq := &reports.Sequential{MaxRuns: MaxRuns, Looks: map[string][]int{}, Stops: map[string]string{}}
 	decided := map[string]bool{}
@@ -74,7 +78,7 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 		}
 		for _, id := range open {
 			for _, sid := range uses[id] {
-				next[sid] = min(runs[sid]+batch, MaxRuns)
+				next[sid] = min(runs[sid]+batch[sid], MaxRuns)
 			}
 		}
 		stop := ""

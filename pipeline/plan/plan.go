@@ -61,6 +61,11 @@ func (p *Plan) RunsOf(id string) int {
 	if r, ok := p.runs[id]; ok && r > 0 {
 		return r
 	}
+	for _, s := range p.Settings {
+		if s.ID == id {
+			return p.Profile.For(s.Family).Runs
+		}
+	}
 	return p.Profile.Runs
 }
 

@@ -94,8 +94,8 @@ type Profile struct {
 	CoInDNs      []int     `yaml:"coind_ns"`
 	// Families overrides fields of this profile for the settings of one family, e.g.
 	// families: {rooms: {ns: [1000], train: {width: 256}}} — a study's own network size or
-	// pools. runs and seed stay the profile's (runs pair across settings). A profile entry of
-	// a -spec file replaces a family's whole block. Read it through For.
+	// pools, its run count. seed stays the profile's. A profile entry of a -spec file replaces
+	// a family's whole block. Read it through For.
 	Families map[string]yaml.Node `yaml:"families"`
 	family   map[string]*Profile
 }
@@ -137,8 +137,8 @@ func (p *Profile) resolveFamilies(where string) error {
 			errs = append(errs, fmt.Errorf("profile %s: families.%s: %w", p.Name, fam, err))
 			continue
 		}
-		if f.Runs != p.Runs || f.Seed != p.Seed || f.Base != p.Base || f.Families != nil {
-			errs = append(errs, fmt.Errorf("profile %s: families.%s sets runs, seed, base or families; those belong to the whole profile (runs are paired across settings), so set them there", p.Name, fam))
+		if f.Seed != p.Seed || f.Base != p.Base || f.Families != nil {
+			errs = append(errs, fmt.Errorf("profile %s: families.%s sets seed, base or families; those belong to the whole profile (run r uses seed + r in every study), so set them there", p.Name, fam))
 			continue
 		}
 		f.Name = p.Name
