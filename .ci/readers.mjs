@@ -23,6 +23,7 @@ const check = (ok, what) => { checks++; if (!ok) { failures++; console.error('FA
 
 const dv = new DataView(new ArrayBuffer(8));
 function key(type, v) {
+  if (v === null || v === undefined) return 'null';
   switch (type) {
     case 'float64': dv.setFloat64(0, Number(v), true); return dv.getBigUint64(0, true).toString(16);
     case 'float32': dv.setFloat32(0, Number(v), true); return dv.getUint32(0, true).toString(16);
@@ -48,6 +49,7 @@ for (const want of expected) {
     if (!col) { check(false, `arrow-js ${name}: no column ${c.name}`); continue; }
     check(String(col.type) === arrowType[c.type], `arrow-js ${name}: column ${c.name} is ${col.type}, want ${c.type}`);
     col.toArray(); // materialises every buffer: alignment errors surface here
+    check(col.nullCount === c.nulls, `arrow-js ${name}: column ${c.name} has ${col.nullCount} nulls, Arrow Go read ${c.nulls}`);
     if (want.rows > 0) {
       check(key(c.type, col.get(0)) === c.first, `arrow-js ${name}: ${c.name}[0] = ${col.get(0)}, Arrow Go read ${c.first}`);
       check(key(c.type, col.get(want.rows - 1)) === c.last, `arrow-js ${name}: ${c.name}[last] differs (Arrow Go read ${c.last})`);
@@ -71,10 +73,12 @@ for (const [what, df] of [
   try {
     const d = df();
     check(d.height === results.rows, `${what}: ${d.height} rows, want ${results.rows}`);
-    for (const c of ['value', 'K', 'setting']) {
+    for (const c of ['value', 'K', 'setting', 'lambda']) {
       const v = d.getColumn(c).get(0);
       check(key(byName[c].type, v) === byName[c].first, `${what}: ${c}[0] = ${v}, want ${byName[c].first}`);
     }
+    // A value that does not apply is a null, not a NaN: lambda for every model but CoInD.
+    check(d.getColumn('lambda').nullCount() === byName.lambda.nulls, `${what}: lambda has ${d.getColumn('lambda').nullCount()} nulls, want ${byName.lambda.nulls}`);
   } catch (e) {
     check(false, `${what} cannot open the file: ${e.message}`);
   }
@@ -89,6 +93,10 @@ try {
   for (const c of ['value', 'K', 'setting']) {
     check(key(byName[c].type, first[c]) === byName[c].first, `DuckDB Parquet: ${c}[0] = ${first[c]}, want ${byName[c].first}`);
   }
+  const [nl] = await q(`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE isnan(lambda))::INTEGER AS nan FROM read_parquet('${parquetPath}') WHERE lambda IS NULL`);
+  check(nl.n === byName.lambda.nulls && nl.nan === 0, `DuckDB Parquet: lambda IS NULL finds ${nl.n} rows, want ${byName.lambda.nulls} (and no NaN: ${nl.nan})`);
+  const [av] = await q(`SELECT avg(lambda) AS a FROM read_parquet('${parquetPath}')`);
+  check(av.a === null || Number.isFinite(Number(av.a)), `DuckDB Parquet: avg(lambda) = ${av.a}, want a number (or null without CoInD rows)`);
   const [md] = await q(`SELECT decode(value) AS v FROM parquet_kv_metadata('${parquetPath}') WHERE decode(key) = 'profile'`);
   check(md && md.v === results.meta.profile, `DuckDB Parquet: profile metadata ${md && md.v}, want ${results.meta.profile}`);
 } catch (e) {

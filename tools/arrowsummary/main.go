@@ -1,6 +1,7 @@
 // Command arrowsummary prints, for each Arrow IPC file named on the command line, what
 // Arrow Go reads from it: the row count and each column's type and first and last values
-// (floats as their bit patterns, so a reader in another language can compare exactly).
+// (floats as their bit patterns, so a reader in another language can compare exactly; a null
+// as "null") and its null count.
 // .ci/readers.sh checks other Arrow implementations against it.
 package main
 
@@ -19,6 +20,7 @@ type column struct {
 	Type  string `json:"type"`
 	First string `json:"first"`
 	Last  string `json:"last"`
+	Nulls int    `json:"nulls"`
 }
 
 type summary struct {
@@ -57,8 +59,19 @@ func main() {
 func describe(c *data.Column) column {
 	col := column{Name: c.Name}
 	at := func(n int, f func(int) string) {
+		g := func(i int) string {
+			if c.IsNull(i) {
+				return "null"
+			}
+			return f(i)
+		}
 		if n > 0 {
-			col.First, col.Last = f(0), f(n-1)
+			col.First, col.Last = g(0), g(n-1)
+		}
+	}
+	for _, null := range c.Null {
+		if null {
+			col.Nulls++
 		}
 	}
 	switch {
