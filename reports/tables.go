@@ -43,7 +43,7 @@ type GridTable struct {
 	HTML                template.HTML // fragment rendered by html/template
 }
 
-var metricLabels = map[string]string{"sw2": "SW2", "mmd2": "MMD²"}
+var metricLabels = map[string]string{"sw2": "SW2", "mmd2": "MMD²", "escaped": "escaped share"}
 
 // MetricLabel is a metric as tables print it ("SW2", "MMD²", else the name).
 func MetricLabel(m string) string {

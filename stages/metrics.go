@@ -12,9 +12,9 @@ import (
 )
 
 // MetricsVersion: bump when metric values change for the same inputs.
-const MetricsVersion = 3 // 2: carries its samples' cell; 3: MMD² kernel sums in 8 lanes (expSum)
+const MetricsVersion = 4 // 2: carries its samples' cell; 3: MMD² kernel sums in 8 lanes (expSum); 4: the escaped share
 
-// MetricsParams: SW2 and MMD² of input "samples" against input "truth".
+// MetricsParams: SW2, MMD² and the escaped share of input "samples" against input "truth".
 type MetricsParams struct {
 	Projections int    `json:"projections"`
 	Seed        uint64 `json:"seed"`
@@ -51,7 +51,9 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	}
 	sw2 := metrics.SW2(x, y, d, p.Projections, rng.New(p.Seed, "metrics/"+string(env.Key)))
 	mmd2 := metrics.MMD2(x, y, d)
-	names, vals := []string{"sw2", "mmd2"}, []float64{sw2, mmd2}
+	// escaped: the share of samples far outside the target (metrics.Escaped), so a runaway
+	// trajectory is seen as such, not only through the SW2 it inflates.
+	names, vals := []string{"sw2", "mmd2", "escaped"}, []float64{sw2, mmd2, metrics.Escaped(x, y, d)}
 	if p.Measure != nil {
 		m, err := lookupMeasure(p.Measure.Family)
 		if err != nil {

@@ -10,7 +10,8 @@ import (
 	"github.com/compdiff/compdiff/reports/figure"
 )
 
-var metrics = []string{"sw2", "mmd2"}
+// metrics are the tables of each model kind: SW2, MMD² and the share of escaped samples.
+var metrics = []string{"sw2", "mmd2", "escaped"}
 
 // section draws every setting of the study (its tables and figures) and the theorem checks.
 func section(r *reports.Report, settings []*reports.SettingResults, out *reports.Output) (reports.Section, error) {
