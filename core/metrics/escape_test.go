@@ -28,9 +28,9 @@ func TestEscaped(t *testing.T) {
 	if want := 4 * 2 * math.Sqrt(-2*math.Log(0.01)); math.Abs(rad-want) > 0.06*want {
 		t.Errorf("radius %.3f, want ≈ %.3f", rad, want)
 	}
-	x[0], x[1] = 2100, -3  // one runaway, as the default run met
+	x[0], x[1] = 2100, -3      // one runaway, as the default run met
 	x[2], x[3] = math.NaN(), 0 // a diverged sample
-	x[4], x[5] = 0.9*rad, 0 // inside
+	x[4], x[5] = 0.9*rad, 0    // inside
 	x[6], x[7] = 0, -1.2*rad
 	if e, want := Escaped(x, y, d), 3.0/n; e != want {
 		t.Errorf("planted runaways: share %v, want %v", e, want)
