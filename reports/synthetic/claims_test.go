@@ -18,12 +18,15 @@ import (
 // N ∈ {100, 1000, 10000}, exact scores, K ∈ {1, 4, 16, 64} and `runs` runs. A cell's value is
 // level(column, K) + u_r + v_{column,r} + e: u_r is shared by every cell of run r (its
 // ground truth), v by every K of one model in one run (its pool and network), e is the
-// cell's own noise — the correlation structure of the real study.
+// cell's own noise — the correlation structure of the real study. With contam > 0 every draw
+// is contaminated: with probability contam it is 10× wider (a symmetric, heavy-tailed scale
+// mixture, the shape of an occasional runaway network or sample).
 type synth struct {
 	runs       int
 	runSD      float64 // u
 	modelSD    float64 // v
 	cellSD     float64 // e
+	contam     float64
 	level      func(s string, col cell.Column, k int) float64
 	ref        reports.Reference
 	settingIDs []string
@@ -43,12 +46,18 @@ func (g synth) study(r *rand.Rand) *reports.Report {
 			cols = append(cols, cell.Learned(cell.Conditional, n), cell.Learned(cell.Separate, n))
 		}
 		cols = append(cols, cell.Exact())
+		draw := func(sd float64) float64 {
+			if g.contam > 0 && r.Float64() < g.contam {
+				sd *= 10
+			}
+			return sd * r.NormFloat64()
+		}
 		for run := 0; run < g.runs; run++ {
-			u := g.runSD * r.NormFloat64()
+			u := draw(g.runSD)
 			for _, col := range cols {
-				v := g.modelSD * r.NormFloat64()
+				v := draw(g.modelSD)
 				for _, k := range synthKs {
-					x := g.level(id, col, k) + u + v + g.cellSD*r.NormFloat64()
+					x := g.level(id, col, k) + u + v + draw(g.cellSD)
 					st.Results = append(st.Results, reports.Result{Cell: cell.Cell{Setting: id, Column: col, Method: cell.FKC, K: k, Run: run}, Metric: "sw2", Value: x})
 				}
 			}
@@ -57,8 +66,11 @@ func (g synth) study(r *rand.Rand) *reports.Report {
 	return st
 }
 
-// totalVar is the variance of one cell's value.
-func (g synth) totalVar() float64 { return g.runSD*g.runSD + g.modelSD*g.modelSD + g.cellSD*g.cellSD }
+// totalVar is the variance of one cell's value (a contaminated draw's variance is
+// (1 − c + 100c)·sd²).
+func (g synth) totalVar() float64 {
+	return (g.runSD*g.runSD + g.modelSD*g.modelSD + g.cellSD*g.cellSD) * (1 - g.contam + 100*g.contam)
+}
 
 // atThreshold is the level whose mean SW2² equals τ² = E² + F² + (m·scale)².
 func (g synth) atThreshold(m float64) float64 {
@@ -108,11 +120,23 @@ func verdictOf(vs []reports.Verdict, claim int) reports.Verdict {
 // TestNullRates: for every rule, 2000 synthetic studies with no effect end SUPPORTED or
 // CONTRADICTED in at most 5% of them (Holm keeps the chance of any false rejection in a
 // claim's family at α = 0.05; a decided verdict needs at least one).
-func TestNullRates(t *testing.T) {
+func TestNullRates(t *testing.T) { nullRates(t, 0, 1, 2) }
+
+// TestNullRatesContaminated: the same with 10% of every draw 10× wider (heavy tails, as
+// runaways make them): the rules' false decisions stay at most 5%, plus three binomial
+// standard errors of the simulation (1.5% at 2000 studies).
+func TestNullRatesContaminated(t *testing.T) { nullRates(t, 0.1, 11, 12) }
+
+func nullRates(t *testing.T, contam float64, seed1, seed2 uint64) {
 	const studies = 2000
-	r := rand.New(rand.NewPCG(1, 2))
+	bound := 0.05
+	if contam > 0 {
+		bound += 3 * math.Sqrt(0.05*0.95/studies)
+	}
+	r := rand.New(rand.NewPCG(seed1, seed2))
 	for _, c := range []string{"1", "2", "3", "4", "5", "6", "7"} {
 		g := nullSynth(c)
+		g.contam = contam
 		claim := int(c[0] - '0')
 		sup, con := 0, 0
 		for i := 0; i < studies; i++ {
@@ -125,10 +149,10 @@ func TestNullRates(t *testing.T) {
 			}
 		}
 		rate := float64(sup+con) / studies
-		t.Logf("claim %s: %d studies without effect → SUPPORTED %.2f%%, CONTRADICTED %.2f%% (decided %.2f%%, bound 5%%)",
-			c, studies, 100*float64(sup)/studies, 100*float64(con)/studies, 100*rate)
-		if rate > 0.05 {
-			t.Errorf("claim %s decided %.1f%% of null studies; the bound is 5%%", c, 100*rate)
+		t.Logf("claim %s, contamination %.0f%%: %d studies without effect → SUPPORTED %.2f%%, CONTRADICTED %.2f%% (decided %.2f%%, bound %.1f%%)",
+			c, 100*contam, studies, 100*float64(sup)/studies, 100*float64(con)/studies, 100*rate, 100*bound)
+		if rate > bound {
+			t.Errorf("claim %s decided %.1f%% of null studies; the bound is %.1f%%", c, 100*rate, 100*bound)
 		}
 	}
 }
@@ -188,20 +212,54 @@ func TestPower(t *testing.T) {
 			return 0.2 + 0.02*step
 		}},
 	} {
-		g := baseSynth()
-		g.settingIDs, g.claims = []string{"s"}, []string{tc.claim}
-		g.level = func(_ string, col cell.Column, k int) float64 { return tc.level(col, k) }
-		const studies = 200
-		sup := 0
-		for i := 0; i < studies; i++ {
-			if verdictOf(reports.CheckClaims(g.study(r)), int(tc.claim[0]-'0')).Outcome == reports.Supported {
-				sup++
+		// Clean noise: ≥ 80%. Contaminated (10% of draws 10× wider): heavy tails cost the
+		// t-tests power (measured: about a third to two fifths of the studies at 5 runs); the
+		// effects must still be found far more often than the null rules decide (≥ 20%, four
+		// times the 5% bound) — what it takes to decide them then is -decide's business.
+		for _, contam := range []float64{0, 0.1} {
+			g := baseSynth()
+			g.contam = contam
+			g.settingIDs, g.claims = []string{"s"}, []string{tc.claim}
+			g.level = func(_ string, col cell.Column, k int) float64 { return tc.level(col, k) }
+			const studies = 200
+			sup := 0
+			for i := 0; i < studies; i++ {
+				if verdictOf(reports.CheckClaims(g.study(r)), int(tc.claim[0]-'0')).Outcome == reports.Supported {
+					sup++
+				}
+			}
+			want := map[bool]int{true: studies * 8 / 10, false: studies / 5}[contam == 0]
+			t.Logf("claim %s with the stated effect, contamination %.0f%%: SUPPORTED in %d of %d studies", tc.claim, 100*contam, sup, studies)
+			if sup < want {
+				t.Errorf("claim %s, contamination %.0f%%: power %d/%d, want ≥ %d", tc.claim, 100*contam, sup, studies, want)
 			}
 		}
-		t.Logf("claim %s with the stated effect: SUPPORTED in %d of %d studies", tc.claim, sup, studies)
-		if sup < studies*8/10 {
-			t.Errorf("claim %s: power %d/%d, want ≥ 80%%", tc.claim, sup, studies)
+	}
+}
+
+// TestClaim7RunawayRobust: separate experts a little worse everywhere (by 0.02 per cell),
+// and in one run one separate network a runaway whose every cell is 50 worse (one escaped
+// sample inflates SW2 that much). Each run is summarised by its median cell, so the one
+// runaway network does not carry its run: part (a) stays established. The mean over cells
+// would turn that run into an outlier the t-test cannot see past.
+func TestClaim7RunawayRobust(t *testing.T) {
+	g := baseSynth()
+	g.settingIDs, g.claims = []string{"s-1", "s-2", "s-6"}, []string{"1", "2", "6"}
+	g.level = func(_ string, col cell.Column, k int) float64 {
+		if col.Model == cell.Separate {
+			return 0.11
 		}
+		return 0.09
+	}
+	st := g.study(rand.New(rand.NewPCG(21, 22)))
+	for i := range st.Results {
+		if c := st.Results[i].Cell; c.Run == 2 && c.Model == cell.Separate && c.N == 100 && c.Setting != "s-6" {
+			st.Results[i].Value += 50
+		}
+	}
+	v := verdictOf(reports.CheckClaims(st), 7)
+	if !strings.Contains(v.Evidence, "(a) → yes") {
+		t.Errorf("one runaway network decided part (a):\n%s", v.Evidence)
 	}
 }
 
