@@ -106,6 +106,41 @@ func (c *Comparison) Outcome() Tri {
 	return Undecided
 }
 
+// ComparisonResult is a comparison as tested, for the verdict's structured parts and
+// verdicts.json. A number that does not apply is NaN: Estimate without values, SE below two,
+// the p-values when the comparison did not enter its family's Holm step (Tested false).
+type ComparisonResult struct {
+	Desc     string
+	Outcome  Tri
+	N        int     // per-run values
+	Estimate float64 // their mean
+	SE       float64 // its standard error
+	// The claim: the mean lies above YesBound (Above) or below it; the opposite is
+	// established beyond NoBound.
+	Above             bool
+	YesBound, NoBound float64
+	Tested            bool
+	// One-sided p-values of the claimed and the opposite side, and whether Holm rejected
+	// each hypothesis (the side established).
+	PClaimed, POpposite               float64
+	RejectedClaimed, RejectedOpposite bool
+	Missing                           string
+}
+
+// Result is the comparison after TestFamily.
+func (c *Comparison) Result() ComparisonResult {
+	m, se, _ := TStat(c.D)
+	r := ComparisonResult{Desc: c.Desc, Outcome: c.Outcome(), N: len(c.D), Estimate: m, SE: se,
+		Above: c.Above, YesBound: c.YesBound, NoBound: c.NoBound, Missing: c.Missing,
+		PClaimed: math.NaN(), POpposite: math.NaN()}
+	if c.Missing == "" && len(c.D) >= 2 {
+		r.Tested = true
+		r.PClaimed, r.POpposite = c.yes.P, c.no.P
+		r.RejectedClaimed, r.RejectedOpposite = c.yes.Rejected, c.no.Rejected
+	}
+	return r
+}
+
 func (c *Comparison) String() string {
 	if c.Missing != "" {
 		return fmt.Sprintf("%s: not decidable (%s)", c.Desc, c.Missing)

@@ -27,6 +27,18 @@ type Verdict struct {
 	Stop       string // -decide: why runs stopped being added
 	Missing    bool   // cells the rule needs are absent: more runs cannot decide it
 	Next       string // what would decide an INCONCLUSIVE verdict
+	// Parts are the claim's parts as tested, in the rule's order (nil for a rule that does not
+	// test through a Judge); Evidence says the same in words.
+	Parts []VerdictPart
+}
+
+// VerdictPart is one part of a claim: its state after the family's Holm step and its
+// comparisons. Missing says why a part without comparisons could not be judged.
+type VerdictPart struct {
+	Label       string
+	State       Tri
+	Comparisons []ComparisonResult
+	Missing     string
 }
 
 // Outcomes.
@@ -59,6 +71,13 @@ const (
 )
 
 func (t Tri) String() string { return [...]string{"yes", "NO", "undecided"}[t] }
+
+// State is a part's or comparison's state as the summary and verdicts.json name it: the
+// claimed side established, the opposite side established, or open.
+func (t Tri) State() string { return [...]string{"established", "opposite", "open"}[t] }
+
+// Symbol is the state at a glance: ✓ established, ✗ the opposite established, ? open.
+func (t Tri) Symbol() string { return [...]string{"✓", "✗", "?"}[t] }
 
 // Outcome is the verdict a claim with this truth value gets.
 func (t Tri) Outcome() string { return [...]string{Supported, Contradicted, Inconclusive}[t] }
@@ -136,9 +155,11 @@ func (j *Judge) Verdict(study, claim, setting, text, rule, metric string) Verdic
 	noisy := false
 	for _, p := range j.parts {
 		var pt []Tri
+		vp := VerdictPart{Label: p.label}
 		for _, c := range p.cmps {
 			o := c.Outcome()
 			pt = append(pt, o)
+			vp.Comparisons = append(vp.Comparisons, c.Result())
 			ev = append(ev, "("+p.label+") "+c.String())
 			if c.Missing != "" {
 				missing = append(missing, c.Desc+": "+c.Missing)
@@ -150,8 +171,11 @@ func (j *Judge) Verdict(study, claim, setting, text, rule, metric string) Verdic
 		t := All(pt...)
 		if len(pt) == 0 {
 			t = Undecided
-			missing = append(missing, "part ("+p.label+") has no cells to compare")
+			vp.Missing = "part (" + p.label + ") has no cells to compare"
+			missing = append(missing, vp.Missing)
 		}
+		vp.State = t
+		v.Parts = append(v.Parts, vp)
 		ev = append(ev, fmt.Sprintf("(%s) → %s", p.label, t))
 		ts = append(ts, t)
 	}
@@ -184,8 +208,7 @@ func (j *Judge) Label(v *Verdict) {
 	if runs == 0 {
 		runs = p.Runs
 	}
-	v.Protocol = fmt.Sprintf("profile %s: %d runs, %d model / %d ground-truth samples, %d steps, K up to %d, MLP %d×%d trained %d iterations",
-		p.Profile, runs, p.Samples, p.TruthSamples, p.Steps, MaxInt(p.Ks), p.Depth, p.Width, p.Iters)
+	v.Protocol = ProtocolText(p, runs)
 	if j.R.Sequential != nil {
 		v.Stop = j.R.Sequential.Stops[v.ID]
 		v.Protocol += fmt.Sprintf("; group-sequential, look %d", len(j.R.Sequential.Looks[v.ID]))
@@ -210,6 +233,12 @@ func (j *Judge) Label(v *Verdict) {
 	dep(p.Iters >= q.Iters, "training iterations %d (paper %d)", p.Iters, q.Iters)
 	dep(p.Projections >= q.Projections, "SW2 projections %d (paper %d)", p.Projections, q.Projections)
 	v.Reduced = len(v.Departures) > 0
+}
+
+// ProtocolText says a protocol's sizes in words, with this many runs.
+func ProtocolText(p Protocol, runs int) string {
+	return fmt.Sprintf("profile %s: %d runs, %d model / %d ground-truth samples, %d steps, K up to %d, MLP %d×%d trained %d iterations",
+		p.Profile, runs, p.Samples, p.TruthSamples, p.Steps, MaxInt(p.Ks), p.Depth, p.Width, p.Iters)
 }
 
 // MaxInt is the largest of xs (0 for none).

@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // studyView is one study's part of the page.
@@ -22,6 +23,9 @@ func (s studyView) Anchor() string { return "study-" + s.Name }
 type page struct {
 	R           *Report
 	Verdicts    []Verdict
+	Rows        []summaryRow
+	Protocols   []protocolNote
+	Protocol    string // the report's sizes in words
 	Counts      string
 	Studies     []studyView
 	CSS         htmltemplate.CSS
@@ -96,6 +100,11 @@ func Render(r *Report, outDir string) error {
 		pg.Verdicts = append(pg.Verdicts, v.Verdicts...)
 		pg.Studies = append(pg.Studies, v)
 	}
+	pg.Rows, pg.Protocols = summarize(pg.Verdicts)
+	pg.Protocol = ProtocolText(r.Protocol, r.Protocol.Runs)
+	if err := writeVerdicts(outDir, r.Profile, pg.Verdicts); err != nil {
+		return err
+	}
 	pg.Counts = fmt.Sprintf("%d supported, %d contradicted, %d inconclusive",
 		counts[Supported], counts[Contradicted], counts[Inconclusive])
 	for _, s := range r.Stages {
@@ -119,4 +128,35 @@ func Render(r *Report, outDir string) error {
 		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
+}
+
+// summaryRow is a verdict in the summary table with the protocol it came from (P1, P2, …),
+// said once below the table instead of in every row.
+type summaryRow struct {
+	Verdict
+	P string
+}
+
+// protocolNote is one distinct protocol of the summary: the reduced-protocol label and its
+// departures from the paper's, or the paper's.
+type protocolNote struct{ ID, Text string }
+
+func summarize(vs []Verdict) ([]summaryRow, []protocolNote) {
+	var rows []summaryRow
+	var notes []protocolNote
+	ids := map[string]string{}
+	for _, v := range vs {
+		text := "the paper's"
+		if v.Reduced {
+			text = "reduced: " + strings.Join(v.Departures, ", ")
+		}
+		id, ok := ids[text]
+		if !ok {
+			id = fmt.Sprintf("P%d", len(notes)+1)
+			ids[text] = id
+			notes = append(notes, protocolNote{ID: id, Text: text})
+		}
+		rows = append(rows, summaryRow{Verdict: v, P: id})
+	}
+	return rows, notes
 }
