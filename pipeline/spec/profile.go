@@ -98,6 +98,8 @@ type Profile struct {
 	// a family's whole block. Read it through For.
 	Families map[string]yaml.Node `yaml:"families"`
 	family   map[string]*Profile
+	// Calibration checks the profile's network against the paper's (calibrate task).
+	Calibration *Calibration `yaml:"calibration"`
 }
 
 // For is the profile as the settings of a family see it: with the family's overrides, or
@@ -108,6 +110,9 @@ func (p *Profile) For(family string) *Profile {
 	}
 	return p
 }
+
+// Clone is a copy of p whose slices and maps the copy may change without touching p.
+func (p *Profile) Clone() *Profile { return p.clone() }
 
 // clone is a copy of p whose slices and maps the copy may change without touching p.
 func (p *Profile) clone() *Profile {

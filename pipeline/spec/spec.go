@@ -121,6 +121,9 @@ func resolve(base, user *specFile, userName string) (*Spec, error) {
 		if err := sp.Profiles[name].resolveFamilies(where); err != nil {
 			errs = append(errs, err)
 		}
+		if err := sp.Profiles[name].resolveCalibration(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	settings, err := resolveSettings(base, user, userName)
 	if err != nil {
