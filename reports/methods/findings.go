@@ -172,53 +172,6 @@ func rhoVerdict(rho float64, n int) string {
 	return fmt.Sprintf("Not distinguishable from no association (z = %.2f, |z| < 1.96): open.", z)
 }
 
-// writeFindings states, per setting and score model, which sampler came closest to the
-// target and at what cost, and whether the cheapest sampler was already within two
-// standard errors of it; all numbers come from the table above.
-func writeFindings(b *strings.Builder, rows []row) {
-	b.WriteString("## Findings (computed)\n\n")
-	type key struct{ s, c string }
-	groups := map[key][]row{}
-	var order []key
-	for _, r := range rows {
-		k := key{r.Setting, r.Column}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], r)
-	}
-	for _, k := range order {
-		g := groups[k]
-		if len(g) < 2 {
-			continue // one sampler only: nothing to compare
-		}
-		best, cheap := g[0], g[0]
-		for _, r := range g {
-			if r.SW2 < best.SW2 {
-				best = r
-			}
-			if r.NFE < cheap.NFE {
-				cheap = r
-			}
-		}
-		se := math.Hypot(nz(best.SE), nz(cheap.SE))
-		verdict := "significantly worse than the best (more than 2 SE)"
-		if cheap.SW2-best.SW2 <= 2*se {
-			verdict = "within 2 SE of the best"
-		}
-		fmt.Fprintf(b, "- %s, %s: lowest SW2 %.3f ± %.3f with %s (NFE %s); the cheapest sampler, %s (NFE %s), reaches %.3f ± %.3f, %s.\n",
-			k.s, k.c, best.SW2, best.SE, best.Label, fmtNFE(best.NFE), cheap.Label, fmtNFE(cheap.NFE), cheap.SW2, cheap.SE, verdict)
-	}
-	b.WriteString("\n")
-}
-
-func nz(v float64) float64 {
-	if math.IsNaN(v) {
-		return 0
-	}
-	return v
-}
-
 // writePenalty states what CoInD's penalty does to the composition error: per setting, for
 // every listed λ > 0 and every K, the paired per-run difference of SW2 between the CoInD
 // model and its reference at the same N — the λ = 0 CoInD model when the profile lists it

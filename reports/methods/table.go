@@ -99,7 +99,7 @@ func render(r *reports.Report, dir string) error {
 	if err := writeCoverage(&b, r, dir); err != nil {
 		return err
 	}
-	writeFindings(&b, rows)
+	writeFindings(&b, a)
 	writePenalty(&b, a)
 	return os.WriteFile(filepath.Join(dir, "methods.md"), []byte(b.String()), 0o644)
 }
