@@ -180,6 +180,8 @@ type Report struct {
 	Paper    *Protocol
 	// Sequential is set by -decide: the design and the earlier looks of each verdict.
 	Sequential *Sequential
+	// Calibration is the profile's network against the paper's (nil: not computed).
+	Calibration *Calibration
 }
 
 // Summarize aggregates the results once (idempotent) and returns the aggregate.

@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -124,4 +125,45 @@ func meanOf(m map[int]float64) float64 {
 		return math.NaN()
 	}
 	return s / float64(len(m))
+}
+
+// loadCalibration reads the calibration table (the calibration node's artifact).
+func loadCalibration(env *Env, name string) (*reports.Calibration, error) {
+	t, err := env.Input(name)
+	if err != nil {
+		return nil, err
+	}
+	return CalibrationTable(t)
+}
+
+// CalibrationTable reads a calibration artifact back into rows; the reference training is in
+// its metadata, the profile's own training is the first of the others.
+func CalibrationTable(t *data.Table) (*reports.Calibration, error) {
+	c := &reports.Calibration{Reference: t.Meta["reference"]}
+	setting, err1 := t.Str("setting")
+	training, err2 := t.Str("training")
+	equivalent, err3 := t.Str("equivalent")
+	ns, err4 := t.I64("n")
+	runs, err5 := t.I64("runs")
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+		return nil, err
+	}
+	f := map[string][]float64{}
+	for _, name := range []string{"sw2", "reference_sw2", "diff", "diff_se", "margin", "p_tost"} {
+		v, err := t.F64(name)
+		if err != nil {
+			return nil, err
+		}
+		f[name] = v
+	}
+	own := ""
+	if len(training) > 0 {
+		own = training[0]
+	}
+	for i := range setting {
+		c.Rows = append(c.Rows, reports.CalibrationRow{Setting: setting[i], Training: training[i], N: int(ns[i]), Runs: int(runs[i]),
+			SW2: f["sw2"][i], RefSW2: f["reference_sw2"][i], Diff: f["diff"][i], DiffSE: f["diff_se"][i], Margin: f["margin"][i],
+			P: f["p_tost"][i], Equivalent: equivalent[i] == "true", Own: training[i] == own})
+	}
+	return c, nil
 }

@@ -80,6 +80,8 @@ type ReportParams struct {
 	Sequential *reports.Sequential `json:"sequential,omitempty"`
 	Notes      []string            `json:"notes,omitempty"`
 	Settings   []ReportSetting     `json:"settings"`
+	// Calibration names the calibration node's input (the calibrate task's), when computed.
+	Calibration string `json:"calibration,omitempty"`
 }
 
 // studyNotes are choices this implementation made where the spec and the paper differ.
@@ -152,6 +154,13 @@ func loadReport(env *Env, p *ReportParams) (*reports.Report, error) {
 	if env.Run != nil {
 		st.Commit = env.Run.Commit
 		st.Stages = env.Run.Stages
+	}
+	if p.Calibration != "" {
+		c, err := loadCalibration(env, p.Calibration)
+		if err != nil {
+			return nil, fmt.Errorf("report: calibration: %w", err)
+		}
+		st.Calibration = c
 	}
 	for i := range p.Settings {
 		rs := &p.Settings[i]

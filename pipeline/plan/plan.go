@@ -117,6 +117,9 @@ type Options struct {
 	Runs map[string]int
 	// Sequential records the group-sequential looks so far for the report.
 	Sequential *reports.Sequential
+	// Calibration is the profile's computed calibration node (Calibrate), which the report
+	// then reads to say whether each setting's network passed; nil when not computed.
+	Calibration *Node
 }
 
 // TemplateFingerprint is part of the report's key (a variable so tests can stand in for a
@@ -136,6 +139,9 @@ func NewWith(prof *spec.Profile, settings []*spec.Setting, command string, profi
 	b := &Builder{Profile: prof, plan: p, reportIn: map[string]*Node{}}
 	for _, s := range settings {
 		rp.Settings = append(rp.Settings, plannerOf(s.Family)(b, s))
+	}
+	if opt.Calibration != nil {
+		rp.Calibration = b.Use(opt.Calibration)
 	}
 	rp.Params = profileParams(prof)
 	rp.Protocol = protocol(prof)

@@ -152,11 +152,30 @@ func square(x float64) float64 { return x * x }
 // below claims a cell's mean SW2² is below tau; above that it exceeds tau (SW2²: the floor,
 // the Euler error and a bias add).
 func (j *judge) below(s string, col cell.Column, k int, tau float64, what string) *reports.Comparison {
-	return j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, false)
+	return j.quality(j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, false), s, col)
 }
 
 func (j *judge) above(s string, col cell.Column, k int, tau float64, what string) *reports.Comparison {
-	return j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, true)
+	return j.quality(j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, true), s, col)
+}
+
+// quality: a threshold on a learned model's quality speaks about the paper's claim — which is
+// about the paper's network — only when the reduced network passed calibration against it on
+// that setting and pool (or is the paper's network). Otherwise the comparison cannot decide,
+// so no verdict rests on a network that failed or skipped calibration; the verdict says which.
+func (j *judge) quality(c *reports.Comparison, s string, col cell.Column) *reports.Comparison {
+	if col.IsExact() {
+		return c
+	}
+	if p := j.R.Paper; p != nil && j.Protocol.Width >= p.Width && j.Protocol.Depth >= p.Depth && j.Protocol.Iters >= p.Iters {
+		return c // the paper's network itself
+	}
+	ok, why := j.R.Calibration.OwnNetwork(s, col.N)
+	j.Threshold(fmt.Sprintf("%s %s: %s", s, col, why))
+	if !ok && c.Missing == "" {
+		c.Missing = why
+	}
+	return c
 }
 
 // ---- the setting's grid and thresholds ------------------------------------------------

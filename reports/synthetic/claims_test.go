@@ -27,6 +27,9 @@ type synth struct {
 	modelSD    float64 // v
 	cellSD     float64 // e
 	contam     float64
+	// uncalibrated: the network failed calibration (every threshold on a learned model's
+	// quality is then undecidable)
+	uncalibrated bool
 	level      func(s string, col cell.Column, k int) float64
 	ref        reports.Reference
 	settingIDs []string
@@ -37,8 +40,11 @@ var synthNs = []int{100, 1000, 10000}
 var synthKs = []int{1, 4, 16, 64}
 
 func (g synth) study(r *rand.Rand) *reports.Report {
-	st := &reports.Report{Profile: "synthetic", Protocol: reports.Protocol{Profile: "synthetic", Runs: g.runs, Ks: synthKs, Steps: 80, Samples: 600, TruthSamples: 3000}}
+	st := &reports.Report{Profile: "synthetic", Protocol: reports.Protocol{Profile: "synthetic", Runs: g.runs, Ks: synthKs, Steps: 80, Samples: 600, TruthSamples: 3000},
+		Calibration: &reports.Calibration{Reference: "the paper's"}}
 	for i, id := range g.settingIDs {
+		// The simulations test the statistics: the network passed calibration everywhere.
+		st.Calibration.Rows = append(st.Calibration.Rows, reports.CalibrationRow{Setting: id, N: wellTrainedN, Own: true, Equivalent: !g.uncalibrated})
 		st.Settings = append(st.Settings, reports.SettingResults{Setting: cell.Setting{ID: id, Family: "gaussian", Claim: g.claims[i]},
 			Ns: synthNs, Exact: true, Ks: synthKs, ModelKinds: []cell.Model{cell.Conditional, cell.Separate}, Reference: g.ref})
 		var cols []cell.Column
@@ -326,5 +332,30 @@ func TestVerdictLabels(t *testing.T) {
 	st.Paper.Runs = 5
 	if v := verdictOf(reports.CheckClaims(st), 2); v.Reduced || v.Label() != reports.Supported {
 		t.Errorf("paper-size verdict labelled %q (departures %v)", v.Label(), v.Departures)
+	}
+}
+
+// TestUncalibratedNeverContradicts: claim 1 with the N=10000 model clearly not accurate at
+// K=1 — a threshold part established "no" when the network passed calibration — is not
+// CONTRADICTED through that part when the network failed calibration: the part stays open
+// and the verdict says why.
+func TestUncalibratedNeverContradicts(t *testing.T) {
+	g := baseSynth()
+	g.settingIDs, g.claims = []string{"s"}, []string{"1"}
+	acc := g.atThreshold(accurateMargin)
+	g.level = func(_ string, col cell.Column, k int) float64 {
+		if col.N == wellTrainedN && col.Model == cell.Conditional {
+			return acc + 0.2 // clearly not accurate
+		}
+		return acc - 0.05
+	}
+	calibrated := verdictOf(reports.CheckClaims(g.study(rand.New(rand.NewPCG(31, 32)))), 1)
+	if !strings.Contains(calibrated.Evidence, "(a) → NO") {
+		t.Fatalf("with a calibrated network part (a) should fail:\n%s", calibrated.Evidence)
+	}
+	g.uncalibrated = true
+	v := verdictOf(reports.CheckClaims(g.study(rand.New(rand.NewPCG(31, 32)))), 1)
+	if strings.Contains(v.Evidence, "(a) → NO") || !strings.Contains(v.Thresholds, "failed calibration") {
+		t.Errorf("an uncalibrated network decided part (a) or the verdict does not say so:\n%s\n%s", v.Evidence, v.Thresholds)
 	}
 }
