@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,26 +23,32 @@ var kernelPaths = []string{"avx512", "avx2", "neon", "generic"}
 // "auto" (or "") picks the fastest this CPU runs, "all" is auto except for bench, which
 // then measures every path. Paths differ only in summation order (see README).
 func UseKernels(name string) error {
-	switch name {
-	case "", "auto", "all":
-		if _, err := gemm.SetKernel("auto"); err != nil {
-			return err
-		}
-	default:
-		if _, err := gemm.SetKernel(name); err != nil {
-			have := strings.Join(gemm.Kernels(), ", ")
-			for _, k := range kernelPaths {
-				if k == name {
-					return fmt.Errorf("-kernels %s: this CPU cannot run that path (it has %s); use -kernels auto", name, have)
-				}
-			}
-			return fmt.Errorf("-kernels %q: unknown path; want auto, all or one of %s (this CPU has %s)", name, strings.Join(kernelPaths, ", "), have)
-		}
+	if err := checkKernels(name); err != nil {
+		return err
+	}
+	path := name
+	if name == "" || name == "all" {
+		path = "auto"
+	}
+	if _, err := gemm.SetKernel(path); err != nil {
+		return err
 	}
 	if name != "" {
 		os.Setenv(KernelsEnv, name)
 	}
 	return nil
+}
+
+// checkKernels says why name is not a -kernels value this CPU can run (nil when it is).
+func checkKernels(name string) error {
+	have := gemm.Kernels()
+	switch {
+	case name == "" || name == "auto" || name == "all" || slices.Contains(have, name):
+		return nil
+	case slices.Contains(kernelPaths, name):
+		return fmt.Errorf("-kernels %s: this CPU cannot run that path (it has %s); use -kernels auto", name, strings.Join(have, ", "))
+	}
+	return fmt.Errorf("-kernels %q: unknown path; want auto, all or one of %s (this CPU has %s)", name, strings.Join(kernelPaths, ", "), strings.Join(have, ", "))
 }
 
 // Bench prints the kernel measurements as a table (throughput and ratio to the measured

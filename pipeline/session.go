@@ -21,54 +21,6 @@ import (
 	"github.com/compdiff/compdiff/pipeline/spec"
 )
 
-// Config holds the command-line choices of a run.
-type Config struct {
-	Profile string // profile name
-	Spec    string // optional user spec file
-	Only    string // comma-separated setting ids
-	Jobs    int    // concurrent nodes
-	Force   string // comma-separated stage kinds to recompute ("all" for every stage)
-	Cache   string // artifact store directory
-	Out     string // rendered results directory
-	Key     string // node task: the key to run
-	Format  string // dag task: text or dot
-	Budget  string // decide task: wall time (30m) or node count (2000nodes)
-	Kernels string // kernel path: auto, avx512, avx2, neon, generic; all = every path for bench
-	// AllowLarge skips the size check that refuses plans beyond SizeLimits.
-	AllowLarge bool
-	Stdout     io.Writer // where status, dag and bench print (default os.Stdout)
-
-	Executor string       // local (default) or slurm
-	Until    string       // the last stage kind the requested tasks run (see LastStage)
-	Lock     string       // the store's lock: flock (default) or link (see data.LockLink)
-	Slurm    slurm.Config // the Slurm executor's resources and batching
-	DryRun   bool         // print the pending work and its estimated cost instead of running
-}
-
-// LastStage is the latest stage kind that the named goyek tasks run ("" when none does), so
-// a cluster executor can submit everything they need at once.
-func LastStage(tasks []string) string {
-	if len(tasks) == 0 {
-		tasks = []string{"all"} // the default task
-	}
-	last := -1
-	for _, t := range tasks {
-		switch t {
-		case "", "all":
-			t = "report"
-		case "data":
-			t = "dataset"
-		}
-		if i := slices.Index(plan.StageOrder, t); i > last {
-			last = i
-		}
-	}
-	if last < 0 {
-		return ""
-	}
-	return plan.StageOrder[last]
-}
-
 // Session is the lazily built state shared by the tasks of one invocation.
 type Session struct {
 	Cfg    Config
@@ -113,20 +65,9 @@ func (s *Session) setup() error {
 	if err != nil {
 		return err
 	}
-	force := map[string]bool{}
-	for _, f := range strings.Split(s.Cfg.Force, ",") {
-		f = strings.TrimSpace(f)
-		switch {
-		case f == "":
-		case f == "all":
-			for _, st := range plan.StageOrder {
-				force[st] = true
-			}
-		case slices.Contains(plan.StageOrder, f):
-			force[f] = true
-		default:
-			return fmt.Errorf("-force %q: unknown stage kind; use one of %s or all", f, strings.Join(plan.StageOrder, ", "))
-		}
+	force, err := forceKinds(s.Cfg.Force)
+	if err != nil {
+		return err
 	}
 	// The size is checked from the profile alone, before the plan is allocated.
 	s.Size = spec.EstimateSize(prof, settings)
@@ -142,9 +83,10 @@ func (s *Session) setup() error {
 	s.Spec, s.Store = sp, store
 	s.Plan = plan.New(prof, settings, s.command(), sp.Profiles)
 	s.Runner = &run.Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
-	switch s.Cfg.Executor {
-	case "", "local":
-	case "slurm":
+	if err := checkExecutor(s.Cfg.Executor); err != nil {
+		return err
+	}
+	if s.Cfg.Executor == "slurm" {
 		if err := s.Cfg.Slurm.Check(); err != nil {
 			return err
 		}
@@ -154,24 +96,21 @@ func (s *Session) setup() error {
 			}
 		}
 		s.Runner.Exec = &slurm.Executor{Cfg: s.Cfg.Slurm, Until: s.Cfg.Until, Lock: s.Cfg.Lock}
-	default:
-		return fmt.Errorf("-executor %q: use local or slurm", s.Cfg.Executor)
 	}
 	return nil
 }
 
 // openStore opens -cache with the -lock mode.
 func (s *Session) openStore() (*data.Store, error) {
+	if err := checkLock(s.Cfg.Lock); err != nil {
+		return nil, err
+	}
 	store, err := data.Open(s.Cfg.Cache)
 	if err != nil {
 		return nil, err
 	}
-	switch s.Cfg.Lock {
-	case "", "flock":
-	case "link":
+	if s.Cfg.Lock == "link" {
 		store.Locks = data.LockLink
-	default:
-		return nil, fmt.Errorf("-lock %q: use flock, or link on a shared file system whose flock does not exclude other machines", s.Cfg.Lock)
 	}
 	return store, nil
 }

@@ -11,7 +11,6 @@ import (
 // Deps in plan.StageOrder, plus all (the default), status, dag, gc, node and bench.
 func Define(flow *goyek.Flow, s *Session) {
 	var prev *goyek.DefinedTask
-	names := map[string]string{"dataset": "data"}
 	usage := map[string]string{
 		"dataset": "draw the training pools",
 		"truth":   "draw ground-truth samples of each composition",
@@ -22,12 +21,8 @@ func Define(flow *goyek.Flow, s *Session) {
 	}
 	for _, stage := range plan.StageOrder {
 		stage := stage
-		name := stage
-		if n, ok := names[stage]; ok {
-			name = n
-		}
 		t := goyek.Task{
-			Name:  name,
+			Name:  stageTask(stage),
 			Usage: usage[stage],
 			Action: func(a *goyek.A) {
 				if err := s.RunStage(a.Context(), stage, a.Logf); err != nil {
