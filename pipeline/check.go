@@ -29,7 +29,10 @@ func (e *UsageError) Error() string {
 }
 
 // previewed are the tasks -dry-run previews; the others would run regardless.
-var previewed = append(slices.Clip(TaskNames()[:len(plan.StageOrder)]), "all", "status", "dag")
+var previewed = append(stageTasks(), "all", "status", "dag")
+
+// noReport are the tasks that never write -out; any other does, or may.
+var noReport = append(stageTasks()[:len(plan.StageOrder)-1], "status", "plan", "dag", "gc", "node", "bench")
 
 // Check refuses, before any node runs, every flag value the tasks cannot use and every
 // combination that makes no sense, all at once: nil or a *UsageError. tasks are as they will
@@ -45,8 +48,9 @@ func (c *Config) Check(tasks []string) error {
 		return slices.ContainsFunc(tasks, func(t string) bool { return slices.Contains(names, t) })
 	}
 	known := TaskNames()
-	if bad := without(tasks, known...); len(bad) > 0 {
-		add("%s: no such task; the tasks are %s", strings.Join(bad, ", "), strings.Join(known, ", "))
+	unknown := without(tasks, known...)
+	if len(unknown) > 0 {
+		add("%s: no such task; the tasks are %s", strings.Join(unknown, ", "), strings.Join(known, ", "))
 	}
 	if c.Jobs < 1 {
 		add("-j %d: want a positive whole number of nodes computed at once, e.g. -j %d (one per core of this machine)", c.Jobs, runtime.NumCPU())
@@ -71,10 +75,9 @@ func (c *Config) Check(tasks []string) error {
 			add("%s", why)
 		}
 	}
-	// Only the report writes -out: the stage tasks through report, and decide. The node task
-	// is left out, although it may be given the report's key: cluster jobs run it with the
-	// -out of the login node, which they never write.
-	if !c.DryRun && LastStage(tasks) == "report" {
+	// The node task is left out although it may be given the report's key: cluster jobs
+	// run it with the -out of the login node, which they never write.
+	if !c.DryRun && len(without(tasks, append(noReport, unknown...)...)) > 0 {
 		if why := checkDir("-out", c.Out, "the report"); why != "" {
 			add("%s", why)
 		}
@@ -118,7 +121,7 @@ func (c *Config) Check(tasks []string) error {
 		add("-key: only the node task runs nodes by key; add the task node, or drop -key")
 	}
 	if c.DryRun {
-		if bad := without(tasks, append(without(tasks, known...), previewed...)...); len(bad) > 0 {
+		if bad := without(tasks, append(unknown, previewed...)...); len(bad) > 0 {
 			add("-dry-run previews only %s and would not hold back %s: drop %[2]s, or drop -dry-run", strings.Join(previewed, ", "), strings.Join(bad, ", "))
 		}
 	}

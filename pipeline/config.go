@@ -4,6 +4,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/goyek/goyek/v2"
+
 	"github.com/compdiff/compdiff/pipeline/plan"
 	"github.com/compdiff/compdiff/pipeline/slurm"
 )
@@ -35,9 +37,6 @@ type Config struct {
 	Given      map[string]bool // the flags the command line set, by name without the dash
 }
 
-// The tasks Define registers besides one per stage kind.
-var otherTasks = []string{"all", "decide", "status", "plan", "dag", "gc", "node", "bench"}
-
 // stageTask is the task that runs a stage kind (the dataset stage is the data task).
 func stageTask(stage string) string {
 	if stage == "dataset" {
@@ -46,13 +45,24 @@ func stageTask(stage string) string {
 	return stage
 }
 
-// TaskNames lists every task Define registers, stage tasks first in their order.
-func TaskNames() []string {
+// stageTasks are the tasks of the stage kinds, in their order.
+func stageTasks() []string {
 	var names []string
 	for _, st := range plan.StageOrder {
 		names = append(names, stageTask(st))
 	}
-	return append(names, otherTasks...)
+	return names
+}
+
+// TaskNames lists every task Define registers, as goyek lists them.
+func TaskNames() []string {
+	flow := &goyek.Flow{}
+	Define(flow, NewSession(Config{}))
+	var names []string
+	for _, t := range flow.Tasks() {
+		names = append(names, t.Name())
+	}
+	return names
 }
 
 // LastStage is the latest stage kind that the named goyek tasks run ("" when none does), so
