@@ -147,11 +147,20 @@ func (p *Profile) resolveFamilies(where string) error {
 			continue
 		}
 		f.Name = p.Name
-		if err := f.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("families.%s: %w", fam, err))
-			continue
+		// Only what the block itself gets wrong: the whole profile's problems are named once.
+		base := map[string]bool{}
+		for _, e := range p.problems() {
+			base[e.Error()] = true
 		}
-		p.family[fam] = f
+		bad := false
+		for _, e := range f.problems() {
+			if !base[e.Error()] {
+				errs, bad = append(errs, fmt.Errorf("families.%s: %w", fam, e)), true
+			}
+		}
+		if !bad {
+			p.family[fam] = f
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -36,7 +36,10 @@ func (ps *problems) has(prefix string) bool {
 
 // Validate checks every field and returns every problem at once, one line each naming the
 // profile, the field and the fix.
-func (p *Profile) Validate() error {
+func (p *Profile) Validate() error { return errors.Join(p.problems()...) }
+
+// problems lists every problem of the profile's fields, one error each.
+func (p *Profile) problems() []error {
 	ps := &problems{profile: p.Name, fields: map[string]bool{}}
 	p.checkBounds(ps)
 	if p.Runs < 1 {
@@ -89,7 +92,7 @@ func (p *Profile) Validate() error {
 	if len(p.Ns) > 0 {
 		p.checkModels(ps)
 	}
-	return errors.Join(ps.lines...)
+	return ps.lines
 }
 
 // checkPools checks the fields that name training-pool sizes: each must be one of ns. With
