@@ -25,7 +25,7 @@ func (s *Session) Decide(ctx context.Context, budget decide.Budget, logf func(st
 		RunsOf:   func(st *spec.Setting) int { return prof.For(st.Family).Runs },
 		Settings: settings,
 		Plan: func(runs map[string]int, seq *reports.Sequential) *plan.Plan {
-			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Sequential: seq})
+			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Sequential: seq, Calibration: calibrationNode(s.Store, prof, settings)})
 		},
 		Compute: func(ctx context.Context, p *plan.Plan, last string) (int, error) {
 			return s.runThrough(ctx, p, last, logf)

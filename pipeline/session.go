@@ -81,7 +81,7 @@ func (s *Session) setup() error {
 		return err
 	}
 	s.Spec, s.Store = sp, store
-	s.Plan = plan.New(prof, settings, s.command(), sp.Profiles)
+	s.Plan = plan.NewWith(prof, settings, s.command(), sp.Profiles, plan.Options{Calibration: calibrationNode(store, prof, settings)})
 	s.Runner = &run.Runner{Store: store, Plan: s.Plan, Jobs: s.Cfg.Jobs, Force: force, OutDir: s.Cfg.Out, Commit: gitCommit()}
 	if err := checkExecutor(s.Cfg.Executor); err != nil {
 		return err

@@ -52,6 +52,7 @@ func Define(flow *goyek.Flow, s *Session) {
 	})
 	flow.SetDefault(all)
 	defineDecide(flow, s)
+	defineCalibrate(flow, s)
 	flow.Define(goyek.Task{Name: "status", Usage: "show which nodes are stale and why", Action: func(a *goyek.A) {
 		if err := s.Status(); err != nil {
 			a.Fatal(err)
