@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"sort"
+	"os"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -92,48 +92,6 @@ func Stride(x []float64, d int, max int) plotter.XYs {
 		xy = append(xy, plotter.XY{X: u, Y: v})
 	}
 	return xy
-}
-
-// Quantile is the q-quantile of v (nearest rank below), 0 for an empty v.
-func Quantile(v []float64, q float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[int(q*float64(len(s)-1))]
-}
-
-// Box is an axis range; for Scatter panels it is square so both axes have equal scale.
-// Box is an axis range; for scatter panels it is square so both axes have equal scale.
-type Box struct{ X0, X1, Y0, Y1 float64 }
-
-func (b Box) contains(p plotter.XY) bool {
-	return p.X >= b.X0 && p.X <= b.X1 && p.Y >= b.Y0 && p.Y <= b.Y1
-}
-
-// RangeOf is a square Box around the central 99 % of the reference points, widened by pad
-// so that samples that miss the target a little are still on the axes.
-func RangeOf(ref plotter.XYs, d int, pad float64) Box {
-	if len(ref) == 0 {
-		return Box{X0: -1, X1: 1, Y0: -1, Y1: 1}
-	}
-	xs := make([]float64, len(ref))
-	ys := make([]float64, len(ref))
-	for i, p := range ref {
-		xs[i], ys[i] = p.X, p.Y
-	}
-	x0, x1 := Quantile(xs, 0.005), Quantile(xs, 0.995)
-	y0, y1 := Quantile(ys, 0.005), Quantile(ys, 0.995)
-	h := math.Max(x1-x0, y1-y0) / 2 * pad
-	if d == 1 {
-		h = (x1 - x0) / 2 * pad
-	}
-	if h <= 0 {
-		h = 1
-	}
-	cx, cy := (x0+x1)/2, (y0+y1)/2
-	return Box{X0: cx - h, X1: cx + h, Y0: cy - h, Y1: cy + h}
 }
 
 // niceTicks is plot.DefaultTicks with labels in %g form ("2500", not "2500.00").
@@ -244,20 +202,10 @@ func Layer(p *plot.Plot, xy plotter.XYs, b Box, d int, c color.NRGBA, r vg.Lengt
 	return frac, s, nil
 }
 
-// OffAxes is a title suffix saying which share of the drawn points fell off the axes.
-func OffAxes(frac float64) string {
-	switch {
-	case frac == 0:
-		return ""
-	case frac < 0.01:
-		return " (<1% off axes)"
-	}
-	return fmt.Sprintf(" (%.0f%% off axes)", 100*frac)
-}
-
 // Grid draws plots in a grid with a figure title; Render writes PNG and SVG bytes.
 type Grid struct {
 	Title      string
+	Subtitle   string // a second, smaller title line (e.g. what the axes show)
 	Plots      [][]*plot.Plot
 	TileW      vg.Length
 	TileH      vg.Length
@@ -272,8 +220,24 @@ func titleStyle() text.Style {
 
 const titleH = 26
 
+// subH is the room a subtitle takes below the title.
+const subH = 16
+
+func subtitleStyle() text.Style {
+	s := titleStyle()
+	s.Font = font.From(plot.DefaultFont, 9)
+	return s
+}
+
+func (g Grid) top() vg.Length {
+	if g.Subtitle != "" {
+		return titleH + subH
+	}
+	return titleH
+}
+
 func (g Grid) tiles(rows, cols int) draw.Tiles {
-	return draw.Tiles{Rows: rows, Cols: cols, PadTop: titleH, PadBottom: 4, PadLeft: 4, PadRight: 8 + g.ExtraRight,
+	return draw.Tiles{Rows: rows, Cols: cols, PadTop: g.top(), PadBottom: 4, PadLeft: 4, PadRight: 8 + g.ExtraRight,
 		PadX: 6, PadY: 6}
 }
 
@@ -290,8 +254,8 @@ func (g Grid) Render() (pngB, svgB []byte, err error) {
 		}
 	}
 	w := g.TileW*vg.Length(cols) + g.ExtraRight + 12
-	w = max(w, titleStyle().Width(g.Title)+24)
-	h := g.TileH*vg.Length(rows) + titleH + 8
+	w = max(w, titleStyle().Width(g.Title)+24, subtitleStyle().Width(g.Subtitle)+24)
+	h := g.TileH*vg.Length(rows) + g.top() + 8
 	if g.Square {
 		// Axis decorations take fixed room, so one measurement fixes the height exactly.
 		dc := draw.NewCanvas(&recorder.Canvas{}, w, h)
@@ -304,6 +268,9 @@ func (g Grid) Render() (pngB, svgB []byte, err error) {
 	drawTo := func(c vg.CanvasWriterTo) ([]byte, error) {
 		dc := draw.New(c)
 		dc.FillText(titleStyle(), vg.Point{X: dc.Center().X, Y: dc.Max.Y - 6}, g.Title)
+		if g.Subtitle != "" {
+			dc.FillText(subtitleStyle(), vg.Point{X: dc.Center().X, Y: dc.Max.Y - titleH}, g.Subtitle)
+		}
 		cs := plot.Align(g.Plots, g.tiles(rows, cols), dc)
 		for i := range g.Plots {
 			for j, p := range g.Plots[i] {
@@ -347,3 +314,15 @@ type XYErrs struct {
 
 // YError is the i-th point's (down, up) error.
 func (e XYErrs) YError(i int) (float64, float64) { return e.Lo[i], e.Hi[i] }
+
+// Save renders the grid and writes base.png and base.svg.
+func (g Grid) Save(base string) error {
+	png, svg, err := g.Render()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(base+".png", png, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(base+".svg", svg, 0o644)
+}

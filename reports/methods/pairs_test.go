@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot/plotter"
+
 	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 )
@@ -130,5 +132,14 @@ func TestFindingsNull(t *testing.T) {
 	writeFindings(&b, simulate(r, 10, 0, plant))
 	if !strings.Contains(b.String(), "| conditional N=100 | ode (60) | fkc K=1 (63) |") {
 		t.Errorf("findings table:\n%s", b.String())
+	}
+}
+
+// The frontier keeps each point below every point at the same or lower NFE.
+func TestFrontier(t *testing.T) {
+	pts := plotter.XYs{{X: 63, Y: 0.5}, {X: 60, Y: 0.7}, {X: 60, Y: 0.4}, {X: 252, Y: 0.45}, {X: 126, Y: 0.3}, {X: 1008, Y: 0.35}, {X: 4032, Y: 0.1}}
+	got := fmt.Sprint(frontier(pts))
+	if want := fmt.Sprint(plotter.XYs{{X: 60, Y: 0.4}, {X: 126, Y: 0.3}, {X: 4032, Y: 0.1}}); got != want {
+		t.Errorf("frontier %s, want %s", got, want)
 	}
 }

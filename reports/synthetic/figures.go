@@ -64,23 +64,27 @@ func sourcesFigure(s *reports.SettingResults, profile string) (figure.Grid, erro
 		}
 		p := figure.New("source " + sp.Source + w)
 		truth := stride(sp.True, figure.CapTruth)
-		b := figure.RangeOf(truth, d, 1.3)
+		keys := learnedKeys(sp.Learned)
+		per := max(300, 3000/(1+len(keys)))
+		var sets []plotter.XYs
+		for _, k := range keys {
+			sets = append(sets, stride(sp.Learned[k], per))
+		}
+		b := figure.SharedRange(truth, sets, d, gridShare, 1.08, gridMaxZoom)
 		if _, th, err := figure.Layer(p, truth, b, d, figure.WithAlpha(figure.TruthColor, 140), vg.Points(1.1), true); err != nil {
 			return figure.Grid{}, err
 		} else if th != nil && i == 0 {
 			p.Legend.Add("true", th)
 		}
-		keys := learnedKeys(sp.Learned)
-		per := max(300, 3000/(1+len(keys)))
 		worst := 0.0
-		for _, k := range keys {
+		for ki, k := range keys {
 			c := figure.NColor(s.Ns, k)
 			r := vg.Points(1.0)
 			if k.Model == cell.Separate {
 				c = figure.WithAlpha(c, 255)
 				r = vg.Points(0.8)
 			}
-			frac, th, err := figure.Layer(p, stride(sp.Learned[k], per), b, d, figure.WithAlpha(c, 120), r, false)
+			frac, th, err := figure.Layer(p, sets[ki], b, d, figure.WithAlpha(c, 120), r, false)
 			if err != nil {
 				return figure.Grid{}, err
 			}
@@ -108,40 +112,66 @@ func sourcesFigure(s *reports.SettingResults, profile string) (figure.Grid, erro
 	}, nil
 }
 
+// Composed-sample grids show where the samples went: the axes cover the central gridShare
+// of truth and samples together (shared by every panel of the grid), at most gridMaxZoom
+// times the target's own range so the target stays visible; what is still outside is said in
+// each panel's title and, in total, under the figure's title; each such sample is marked by a
+// triangle on the panel's border in the direction it went.
+const (
+	gridShare   = 0.98
+	gridMaxZoom = 8
+)
+
 // gridFigure: composed samples, rows N (incl. analytical), columns K, truth faint behind.
 func gridFigure(s *reports.SettingResults, model cell.Model, profile string, a *reports.Aggregate) (figure.Grid, error) {
 	d := dimOf(s)
 	back := stride(s.TruthSample, figure.CapGridBack)
-	b := figure.RangeOf(stride(s.TruthSample, 5000), d, 1.6)
 	ns := tableCols(s, a, model)
 	ks := tableKs(s, a)
-	find := func(col cell.Column, k int) (reports.Points, bool) {
-		for _, c := range s.Composed {
-			if c.Column == col && c.K == k {
-				return c.X, true
+	drawn := map[[2]int]plotter.XYs{}
+	var sets []plotter.XYs
+	for i, n := range ns {
+		for j, k := range ks {
+			for _, c := range s.Composed {
+				if c.Column == n && c.K == k {
+					drawn[[2]int{i, j}] = stride(c.X, figure.CapGridCell)
+					sets = append(sets, drawn[[2]int{i, j}])
+					break
+				}
 			}
 		}
-		return reports.Points{}, false
 	}
+	b := figure.SharedRange(stride(s.TruthSample, 5000), sets, d, gridShare, 1.08, gridMaxZoom)
 	plots := make([][]*plot.Plot, len(ns))
+	out, total := 0, 0
 	for i, n := range ns {
 		for j, k := range ks {
 			p := figure.New("")
 			if _, _, err := figure.Layer(p, back, b, d, figure.FaintColor, vg.Points(0.9), true); err != nil {
 				return figure.Grid{}, err
 			}
-			x, ok := find(n, k)
+			x, ok := drawn[[2]int{i, j}]
 			if !ok {
 				if l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (b.X0 + b.X1) / 2, Y: (b.Y0 + b.Y1) / 2}},
 					Labels: []string{"not computed"}}); err == nil {
 					p.Add(l)
 				}
 			} else {
-				frac, _, err := figure.Layer(p, stride(x, figure.CapGridCell), b, d, figure.WithAlpha(figure.NColor(s.Ns, n), 130), vg.Points(1.0), false)
+				frac, _, err := figure.Layer(p, x, b, d, figure.WithAlpha(figure.NColor(s.Ns, n), 130), vg.Points(1.0), false)
 				if err != nil {
 					return figure.Grid{}, err
 				}
 				p.Title.Text = figure.OffAxes(frac)
+				if esc := figure.Escaped(x, b); d > 1 && len(esc) > 0 {
+					sc, err := plotter.NewScatter(esc)
+					if err != nil {
+						return figure.Grid{}, err
+					}
+					sc.GlyphStyle = draw.GlyphStyle{Color: figure.WithAlpha(figure.NColor(s.Ns, n), 200), Radius: vg.Points(1.8), Shape: draw.TriangleGlyph{}}
+					p.Add(sc)
+				}
+				out += int(math.Round(frac * float64(len(x))))
+				total += len(x)
 			}
 			figure.SetBox(p, b, d)
 			if i == 0 {
@@ -161,6 +191,8 @@ func gridFigure(s *reports.SettingResults, model cell.Model, profile string, a *
 	tile := vg.Inch * 2.0
 	return figure.Grid{
 		Title: fmt.Sprintf("%s — %s model: composed samples (colour) over ground truth (grey) — profile %s", s.ID, reports.KindName(model), profile),
+		Subtitle: fmt.Sprintf("axes: the central %.0f%% of ground truth and samples together (at most %d× the target's range); %s, each marked by a triangle on the border in its direction",
+			100*gridShare, gridMaxZoom, figure.Outside(out, total)),
 		Plots: plots, TileW: tile, TileH: tile, Square: d > 1,
 	}, nil
 }
