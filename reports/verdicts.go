@@ -40,7 +40,11 @@ func (v Verdict) Glance() string {
 		est += k
 		all += max(1, len(p.Comparisons)) // a part with nothing to compare counts as one open
 	}
-	s := strings.Join(ps, " · ") + fmt.Sprintf(" — %d of %d comparisons established", est, all)
+	noun := "comparisons"
+	if all == 1 {
+		noun = "comparison"
+	}
+	s := strings.Join(ps, " · ") + fmt.Sprintf(" — %d of %d %s established", est, all, noun)
 	if opp > 0 {
 		s += fmt.Sprintf(", %d the other way", opp)
 	}

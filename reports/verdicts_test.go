@@ -42,7 +42,7 @@ func TestVerdictsRoundTrip(t *testing.T) {
 		}
 	}
 	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
-	if !strings.Contains(string(md), "| toy | t | toy-1 | **SUPPORTED (reduced protocol)** | a ✓ — 1 of 1 comparisons established | 4 |") {
+	if !strings.Contains(string(md), "| toy | t | toy-1 | **SUPPORTED (reduced protocol)** | a ✓ — 1 of 1 comparison established | 4 |") {
 		t.Errorf("report.md's summary row lacks the parts:\n%s", md)
 	}
 }
