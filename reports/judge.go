@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -328,8 +329,11 @@ func (j *Judge) Level(desc string, k CellKey, f func(x float64) float64, tau flo
 	return &Comparison{Desc: desc, D: d, Above: above, YesBound: tau, NoBound: tau, Missing: miss}
 }
 
-// Missing stands in for a comparison the study cannot make, saying why.
-func Missing(desc, why string) *Comparison { return &Comparison{Desc: desc, Missing: why} }
+// Missing stands in for a comparison the study cannot make, saying why; it states no side
+// or bounds (NaN), so none are reported for it.
+func Missing(desc, why string) *Comparison {
+	return &Comparison{Desc: desc, Missing: why, YesBound: math.NaN(), NoBound: math.NaN()}
+}
 
 // SortedRuns lists the values in run order.
 func SortedRuns(v map[int]float64) []float64 {

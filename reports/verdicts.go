@@ -135,7 +135,10 @@ func comparisonRow(r VerdictRow, c ComparisonResult) VerdictRow {
 		dir = "above"
 	}
 	r.Comparison, r.ComparisonState, r.N = strP(c.Desc), strP(c.Outcome.State()), &n
-	r.Estimate, r.SE, r.Direction = numP(c.Estimate), numP(c.SE), &dir
+	r.Estimate, r.SE = numP(c.Estimate), numP(c.SE)
+	if !math.IsNaN(c.YesBound) { // a stand-in (reports.Missing) states no side
+		r.Direction = &dir
+	}
 	r.YesBound, r.NoBound = numP(c.YesBound), numP(c.NoBound)
 	r.Missing = strP(c.Missing)
 	if c.Tested {

@@ -59,17 +59,18 @@ func TestVerdictsNulls(t *testing.T) {
 	j.Part("a", j.Effect("K=1 worse than K=4", at(1), at(4), func(x, y float64) float64 { return x - y }, true),
 		j.Effect("K=1 worse than K=16", at(1), at(16), func(x, y float64) float64 { return x - y }, true))
 	j.Part("b")
+	j.Part("c", Missing("K=64 against K=1", "needs some K ≥ 16"))
 	v := j.Verdict("toy", "t", "toy-1", "K=4 beats K=1", "paired t-test", "SW2")
-	if v.Outcome != Inconclusive || len(v.Parts) != 2 || v.Parts[0].State != Undecided || v.Parts[1].Missing == "" {
+	if v.Outcome != Inconclusive || len(v.Parts) != 3 || v.Parts[0].State != Undecided || v.Parts[1].Missing == "" {
 		t.Fatalf("verdict %s, parts %+v", v.Outcome, v.Parts)
 	}
-	if g := v.Glance(); g != "a ? 1/2 · b ? — 1 of 3 comparisons established" {
+	if g := v.Glance(); g != "a ? 1/2 · b ? · c ? — 1 of 4 comparisons established" {
 		t.Errorf("glance %q", g)
 	}
 	wide := Verdict{ID: "w", Study: "toy", Claim: "w", Outcome: Supported, Protocol: "by hand"}
 	rows := VerdictRows("toyprof", []Verdict{v, wide})
-	if len(rows) != 4 {
-		t.Fatalf("%d rows, want 2 + 1 + 1", len(rows))
+	if len(rows) != 5 {
+		t.Fatalf("%d rows, want 2 + 1 + 1 + 1", len(rows))
 	}
 	miss := rows[1]
 	if miss.Missing == nil || !strings.Contains(*miss.Missing, "not computed") || *miss.N != 0 || miss.Estimate != nil ||
@@ -79,7 +80,10 @@ func TestVerdictsNulls(t *testing.T) {
 	if p := rows[2]; p.Comparison != nil || p.N != nil || p.Missing == nil || *p.PartState != "open" {
 		t.Errorf("empty part row %+v", p)
 	}
-	if w := rows[3]; w.Setting != nil || w.Part != nil || w.Alpha != nil || w.Departures != nil {
+	if c := rows[3]; c.Direction != nil || c.YesBound != nil || c.NoBound != nil || c.Missing == nil || *c.N != 0 {
+		t.Errorf("stand-in comparison row %+v: side and bounds do not apply", c)
+	}
+	if w := rows[4]; w.Setting != nil || w.Part != nil || w.Alpha != nil || w.Departures != nil {
 		t.Errorf("verdict without parts %+v", w)
 	}
 	dir := t.TempDir()
