@@ -9,84 +9,115 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// DefaultFlagRate is the classifier's p: a true sample of any room source is flagged
-// invalid with probability at most p = 0.001, ten times below the 1% the study allows,
-// while a blend of two templates Δ ≥ 34σ0 apart (d = 256) is flagged with a margin of 5
-// standard deviations (BlendMargin); the built-in rooms have Δ ≥ 36σ0.
-const DefaultFlagRate = 0.001
+// MaxFlagRate is the largest ErrorBound a room may have: a true sample is flagged invalid,
+// and a blend of two templates read as a room, with probability at most 0.001 — ten
+// times below the 1% the study allows. The built-in rooms are far below it (~1e−19).
+const MaxFlagRate = 0.001
+
+// MaxResidualRMS is rule (ii) of the Classifier: a sample whose pixels deviate from its
+// nearest template by more than half the range of pixel values [−1, 1] on average (RMS)
+// shows no room at all (a diverged sample, a dark or blank image).
+const MaxResidualRMS = 1.0
 
 // Classifier reads a room image like a person would: the class of its nearest template
-// (Euclidean), or invalid when even that template is too far for pixel noise σ0. For a
-// sample μ_k + σ0·z, |x − μ_k|²/σ0² ~ χ²_d and the nearest template is at most that far, so
-// flagging when min_k |x − μ_k|² > σ0²·q, q the χ²_d quantile at 1 − p, flags at most a
-// fraction p of any source's true samples (and of the composed target's, up to the
-// O(exp(−Δ²/(8σ0²))) of ShareErrorBound). A blend ½(μ_j + μ_k) + σ0·z sits Δ_jk²/4 + σ0²·χ²_d
-// from both, flagged when Δ_jk²/(4σ0²) exceeds q − d by a few χ²_d standard deviations √(2d).
+// (Euclidean), unless the image is not clearly that room. With μ_1 the nearest template it
+// is valid when
+//
+//	(i)  for every other template μ_j, x lies in the half of the segment's projection nearer
+//	     μ_1: t_j = (x − μ_1)·(μ_j − μ_1)/|μ_j − μ_1|² ≤ ¼, i.e.
+//	     |x − μ_j|² − |x − μ_1|² ≥ ½|μ_j − μ_1|² (x sits in the inner half of μ_1's Voronoi
+//	     cell along each face); and
+//	(ii) the residual's RMS |x − μ_1|/√d is at most MaxResidualRMS.
+//
+// Rule (i) flags what a person calls warped: a ghost of two rooms (the blend ½(μ_j + μ_k)
+// has t = ½), a half-drawn object (t ≈ the share of the object's contrast left out), an
+// object between two places. It looks along each direction μ_j − μ_1 only, so pixel grain
+// off those directions — the residual noise of a sampler stopped after finitely many steps,
+// or of a learned model — does not make a clear room invalid: grain of RMS ρ·σ0 moves t_j
+// by N(0, (ρσ0/Δ_1j)²). A test on |x − μ_1|² against the χ²_d quantile of true samples
+// would flag such grain: at d = 256 a sample with 1.15σ0 of noise per pixel is flagged, as
+// are most samples of the exact scores at 50 Euler steps.
+//
+// For a true sample μ_k + σ0·z, t_j = σ0·z_j/Δ_kj, so it is flagged with probability at
+// most Σ_{j≠k} Φ̄(Δ_kj/(4σ0)) (plus the negligible P(σ0²χ²_d > d·MaxResidualRMS²)); a
+// blend ½(μ_j + μ_k) + σ0·z is read as a room with about the same probability. ErrorBound
+// is the largest of these over k.
 type Classifier struct {
-	nc, d, t  int
-	means     []float64 // t×d, row-major
-	norms     []float64 // |μ_k|²
-	class     []int
-	threshold float64 // σ0²·q
-	noise     float64 // σ0
+	nc, d, t int
+	means    []float64 // t×d, row-major
+	norms    []float64 // |μ_k|²
+	class    []int
+	halfGap  []float64 // t×t: ½|μ_j − μ_k|²
+	maxRes   float64   // d·MaxResidualRMS²
+	bound    float64
 }
 
-// NewClassifier builds the classifier of a valid spec with flag rate p ∈ (0, 1).
-func NewClassifier(s Spec, p float64) (*Classifier, error) {
+// NewClassifier builds the classifier of a valid spec.
+func NewClassifier(s Spec) (*Classifier, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if !(p > 0 && p < 1) {
-		return nil, fmt.Errorf("room classifier: flag rate p = %v; it must lie in (0, 1) (%g is the default)", p, DefaultFlagRate)
-	}
 	means, class := Templates(s)
-	d := s.Height * s.Width
-	c := &Classifier{nc: NumClasses(s), d: d, t: len(means), class: class,
-		means: make([]float64, 0, len(means)*d), norms: make([]float64, len(means))}
+	d, t := s.Height*s.Width, len(means)
+	c := &Classifier{nc: NumClasses(s), d: d, t: t, class: class,
+		means: make([]float64, 0, t*d), norms: make([]float64, t), halfGap: make([]float64, t*t),
+		maxRes: float64(d) * MaxResidualRMS * MaxResidualRMS}
 	for k, m := range means {
 		c.means = append(c.means, m...)
 		c.norms[k] = dot(m, m)
 	}
-	q := distuv.ChiSquared{K: float64(d)}.Quantile(1 - p)
-	c.threshold = s.Noise * s.Noise * q
-	c.noise = s.Noise
+	worst := 0.0
+	for k := range means {
+		sum := 0.0
+		for j := range means {
+			if j == k {
+				continue
+			}
+			g := dist2(means[k], means[j])
+			c.halfGap[k*t+j] = g * g / 2
+			sum += normalTail(g / (4 * s.Noise))
+		}
+		worst = math.Max(worst, sum)
+	}
+	c.bound = worst + distuv.ChiSquared{K: float64(d)}.Survival(c.maxRes/(s.Noise*s.Noise))
 	return c, nil
 }
 
-// BlendMargin is how many standard deviations beyond the invalid threshold the blend
-// ½(μ_j + μ_k) + σ0·z of two templates delta apart lies, when no third template is nearer:
-// its squared distance to either, over σ0², has mean Δ²/(4σ0²) + d and variance
-// 2d + Δ²/σ0². A room whose BlendMargin(MinSeparation) is below ~5 cannot reliably tell
-// a ghost of two rooms from a room.
-func (c *Classifier) BlendMargin(delta float64) float64 {
-	m2 := delta * delta / (4 * c.noise * c.noise)
-	d := float64(c.d)
-	return (m2 + d - c.threshold/(c.noise*c.noise)) / math.Sqrt(2*d+4*m2)
-}
+// ErrorBound bounds the probability that a true sample of any template is flagged invalid
+// (and, about as well, that a blend of two templates is read as a room): the largest over
+// templates k of Σ_{j≠k} Φ̄(Δ_kj/(4σ0)), plus P(σ0²χ²_d > d·MaxResidualRMS²). A room whose
+// bound exceeds MaxFlagRate has templates too close for its noise to be read reliably.
+func (c *Classifier) ErrorBound() float64 { return c.bound }
 
-// Threshold is σ0²·q, the squared distance beyond which a sample is invalid.
-func (c *Classifier) Threshold() float64 { return c.threshold }
-
-// Classify returns the class of x's nearest template and whether x is valid (its squared
-// distance to that template is at most Threshold).
-func (c *Classifier) Classify(x []float64) (class int, valid bool) {
-	best, arg := math.Inf(1), 0
-	for k := 0; k < c.t; k++ {
-		m := c.means[k*c.d : (k+1)*c.d]
-		s := 0.0
-		for j, v := range x {
-			t := v - m[j]
-			s += t * t
-		}
-		if s < best {
-			best, arg = s, k
+// read decides one sample from e_k = |μ_k|² − 2x·μ_k (= |x − μ_k|² − |x|²) and xx = |x|².
+func (c *Classifier) read(e []float64, xx float64) (class int, valid bool) {
+	arg := 0
+	for k, v := range e {
+		if v < e[arg] {
+			arg = k
 		}
 	}
-	return c.class[arg], best <= c.threshold
+	valid = e[arg]+xx <= c.maxRes
+	gap := c.halfGap[arg*c.t : (arg+1)*c.t]
+	for j, v := range e {
+		if j != arg && v-e[arg] < gap[j] {
+			valid = false
+		}
+	}
+	return c.class[arg], valid
+}
+
+// Classify returns the class of x's nearest template and whether x is clearly that room.
+func (c *Classifier) Classify(x []float64) (class int, valid bool) {
+	e := make([]float64, c.t)
+	for k := range e {
+		e[k] = c.norms[k] - 2*dot(x, c.means[k*c.d:(k+1)*c.d])
+	}
+	return c.read(e, dot(x, x))
 }
 
 // Counts are the classes read from a batch: Class[c] valid samples of class c, Invalid
-// samples near no template.
+// samples that show no clear room.
 type Counts struct {
 	Class   []int
 	Invalid int
@@ -101,12 +132,12 @@ func (n Counts) Total() int {
 	return t
 }
 
-// countChunk rows are classified per matrix product (chunk × templates distances).
+// countChunk rows are classified per matrix product (chunk × templates cross terms).
 const countChunk = 256
 
-// Count classifies the n = len(x)/d rows of x (row-major) with the expansion
-// |x − μ|² = |x|² − 2x·μ + |μ|², the cross terms by one matrix product per chunk of rows;
-// rounding is ~1e−16·|x|², far below σ0² for unit-scale images.
+// Count classifies the n = len(x)/d rows of x (row-major) as Classify does, with the cross
+// terms x·μ_k of a chunk of rows in one matrix product. Rule (i) compares differences of
+// |x − μ_k|² in which |x|² cancels, so rounding is ~1e−16·|x|·|μ|, far below σ0·Δ.
 func (c *Classifier) Count(x []float64) (Counts, error) {
 	if len(x)%c.d != 0 {
 		return Counts{}, fmt.Errorf("room classifier: %d values are not rows of %d pixels", len(x), c.d)
@@ -114,6 +145,7 @@ func (c *Classifier) Count(x []float64) (Counts, error) {
 	n := len(x) / c.d
 	out := Counts{Class: make([]int, c.nc)}
 	cross := make([]float64, countChunk*c.t)
+	e := make([]float64, c.t)
 	mu := blas64.General{Rows: c.t, Cols: c.d, Stride: c.d, Data: c.means}
 	for i0 := 0; i0 < n; i0 += countChunk {
 		rows := min(countChunk, n-i0)
@@ -122,14 +154,11 @@ func (c *Classifier) Count(x []float64) (Counts, error) {
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, xs, mu, 0, g)
 		for i := 0; i < rows; i++ {
 			xi := x[(i0+i)*c.d : (i0+i+1)*c.d]
-			best, arg := math.Inf(1), 0
 			for k, v := range g.Data[i*c.t : (i+1)*c.t] {
-				if s := c.norms[k] - 2*v; s < best {
-					best, arg = s, k
-				}
+				e[k] = c.norms[k] - 2*v
 			}
-			if best+dot(xi, xi) <= c.threshold {
-				out.Class[c.class[arg]]++
+			if cl, ok := c.read(e, dot(xi, xi)); ok {
+				out.Class[cl]++
 			} else {
 				out.Invalid++
 			}

@@ -52,11 +52,16 @@
 //
 // # Reading a sample
 //
-// Classifier assigns a sample the class of its nearest template and flags it invalid when
-// the squared distance exceeds σ0² times the χ²_d quantile at 1 − p (DefaultFlagRate p =
-// 0.001): at most a fraction p of true samples is flagged, while a half-drawn object or a
-// blend of two templates is. Shares and TotalVariation compare the read classes with the
-// target's class weights (the target has no invalid mass).
+// Classifier assigns a sample the class of its nearest template μ_1 and flags it invalid
+// when it is not clearly that room: when, towards some other template μ_j, it lies beyond a
+// quarter of the way (a ghost of two rooms, a half-drawn object), or when its pixels are
+// further from μ_1 than half the value range on average (a diverged or blank image). Pixel
+// grain alone does not flag a room, so the residual noise of a sampler stopped after
+// finitely many steps or of a learned model is not counted as warping. True samples are
+// flagged, and blends read as rooms, with probability at most ErrorBound (≈ 1e−19 for the
+// built-in rooms; a room above MaxFlagRate = 0.001 is refused). Shares and TotalVariation
+// compare the read classes with the target's class weights (the target has no invalid
+// mass).
 //
 // # Factorization
 //

@@ -124,7 +124,7 @@ func TestTruthClassSharesChiSquare(t *testing.T) {
 		if err != nil || !(bound < 1e-6) {
 			t.Errorf("%s: share error bound %v (%v); want < 1e-6 for the built-in rooms", c.st.name, bound, err)
 		}
-		cl, err := NewClassifier(c.st.spec, DefaultFlagRate)
+		cl, err := NewClassifier(c.st.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func TestShareErrorBoundHoldsAtLargeNoise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := NewClassifier(s, DefaultFlagRate)
+	cl, err := NewClassifier(s)
 	if err != nil {
 		t.Fatal(err)
 	}
