@@ -35,6 +35,10 @@ type Comparison struct {
 	YesBound float64
 	NoBound  float64
 	Missing  string // why the comparison could not be made ("" if it could)
+	// SamplingVar is the part of one per-run value's variance that comes from the finite
+	// samples of its cells at the profile's sizes (it falls as 1/samples); 0 when unknown.
+	// The power analysis (power.go) splits the observed variance with it.
+	SamplingVar float64
 
 	yes, no hyp
 }
@@ -125,6 +129,7 @@ type ComparisonResult struct {
 	PClaimed, POpposite               float64
 	RejectedClaimed, RejectedOpposite bool
 	Missing                           string
+	SamplingVar                       float64 // see Comparison.SamplingVar
 }
 
 // Result is the comparison after TestFamily.
@@ -132,7 +137,7 @@ func (c *Comparison) Result() ComparisonResult {
 	m, se, _ := TStat(c.D)
 	r := ComparisonResult{Desc: c.Desc, Outcome: c.Outcome(), N: len(c.D), Estimate: m, SE: se,
 		Above: c.Above, YesBound: c.YesBound, NoBound: c.NoBound, Missing: c.Missing,
-		PClaimed: math.NaN(), POpposite: math.NaN()}
+		PClaimed: math.NaN(), POpposite: math.NaN(), SamplingVar: c.SamplingVar}
 	if c.Missing == "" && len(c.D) >= 2 {
 		r.Tested = true
 		r.PClaimed, r.POpposite = c.yes.P, c.no.P
