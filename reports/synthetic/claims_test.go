@@ -22,18 +22,18 @@ import (
 // is contaminated: with probability contam it is 10× wider (a symmetric, heavy-tailed scale
 // mixture, the shape of an occasional runaway network or sample).
 type synth struct {
-	runs       int
-	runSD      float64 // u
-	modelSD    float64 // v
-	cellSD     float64 // e
-	contam     float64
+	runs    int
+	runSD   float64 // u
+	modelSD float64 // v
+	cellSD  float64 // e
+	contam  float64
 	// uncalibrated: the network failed calibration (every threshold on a learned model's
 	// quality is then undecidable)
 	uncalibrated bool
-	level      func(s string, col cell.Column, k int) float64
-	ref        reports.Reference
-	settingIDs []string
-	claims     []string
+	level        func(s string, col cell.Column, k int) float64
+	ref          reports.Reference
+	settingIDs   []string
+	claims       []string
 }
 
 var synthNs = []int{100, 1000, 10000}
