@@ -106,6 +106,9 @@ type Reference struct {
 	// SW2Floor is the expected SW2 between two independent samples of the target of the
 	// profile's sizes (model samples vs ground truth), from split halves of the ground truth.
 	SW2Floor float64
+	// SW2FloorSD is the spread (standard deviation) of that SW2 over independent samples:
+	// the sampling noise of one cell's SW2 at the profile's sizes (NaN when unknown).
+	SW2FloorSD float64
 	// MMD2Floor is the spread (RMS) of the unbiased MMD² between such samples.
 	MMD2Floor float64
 	// EulerSW2 is the SW2 between the target and what Euler–Maruyama with the target's exact

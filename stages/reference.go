@@ -8,6 +8,8 @@ import (
 	"github.com/compdiff/compdiff/core/metrics"
 	"github.com/compdiff/compdiff/core/rng"
 	"github.com/compdiff/compdiff/reports"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // reference measures what the profile's sizes make unavoidable for one setting; the claims'
@@ -19,8 +21,8 @@ import (
 //     x for Gaussian scores, so its end law is Gaussian with a mean and variance given by a
 //     recursion; SW2 to the target is then a closed form per direction.
 func reference(truths []reports.Points, gs []*dist.Gaussian, w []float64, n, steps, projections int) reports.Reference {
-	ref := reports.Reference{EulerSW2: math.NaN(), NaiveSW2: math.NaN()}
-	var sw, mmd []float64
+	ref := reports.Reference{EulerSW2: math.NaN(), NaiveSW2: math.NaN(), SW2FloorSD: math.NaN()}
+	var sw, mmd, spread []float64
 	for run, t := range truths {
 		m := t.Len()
 		if m < 8 {
@@ -30,6 +32,10 @@ func reference(truths []reports.Points, gs []*dist.Gaussian, w []float64, n, ste
 		a, b := t.X[:half], t.X[half:2*half]
 		f := math.Sqrt((1/float64(n) + 1/float64(m)) / (4 / float64(m)))
 		sw = append(sw, f*metrics.SW2(a, b, t.D, projections, rng.New(uint64(run), "reference/sw2")))
+		// A second split (even against odd points; the truth's points are independent) for
+		// the spread of SW2 between independent samples: the sampling noise of one cell.
+		even, odd := interleave(t.X[:2*half], t.D)
+		spread = append(spread, sw[len(sw)-1], f*metrics.SW2(even, odd, t.D, projections, rng.New(uint64(run), "reference/sw2-spread")))
 		mmd = append(mmd, f*f*metrics.MMD2(a, b, t.D))
 		if run == 0 {
 			ref.Scale = rmsStd(t)
@@ -42,6 +48,9 @@ func reference(truths []reports.Points, gs []*dist.Gaussian, w []float64, n, ste
 		}
 		ref.MMD2Floor = math.Sqrt(ref.MMD2Floor)
 	}
+	if len(spread) > 2 {
+		ref.SW2FloorSD = stat.StdDev(spread, nil)
+	}
 	if gs != nil && steps > 0 {
 		target, err := dist.ComposeGaussians(gs, w)
 		if err == nil {
@@ -50,6 +59,18 @@ func reference(truths []reports.Points, gs []*dist.Gaussian, w []float64, n, ste
 		}
 	}
 	return ref
+}
+
+// interleave splits the rows of x into the even and the odd ones.
+func interleave(x []float64, d int) (even, odd []float64) {
+	for i := 0; i*d < len(x); i++ {
+		if i%2 == 0 {
+			even = append(even, x[i*d:(i+1)*d]...)
+		} else {
+			odd = append(odd, x[i*d:(i+1)*d]...)
+		}
+	}
+	return even, odd
 }
 
 // eulerLaw is the exact end law of Euler–Maruyama on the reverse VP SDE (SPEC §4, β and the

@@ -137,14 +137,35 @@ func diff(x, y float64) float64 { return x - y }
 
 // worse claims that cell A has larger SW2 than cell B (paired by run).
 func (j *judge) worse(s string, a cell.Column, ka int, b cell.Column, kb int) *reports.Comparison {
-	return j.Effect(fmt.Sprintf("%s: %s worse than %s", s, cellName(a, ka), cellName(b, kb)), key(s, a, ka), key(s, b, kb), diff, true)
+	c := j.Effect(fmt.Sprintf("%s: %s worse than %s", s, cellName(a, ka), cellName(b, kb)), key(s, a, ka), key(s, b, kb), diff, true)
+	c.SamplingVar = 2 * j.noise(s) // two cells, each with its own model samples
+	return c
 }
 
 // notWorse claims that cell A is not worse than cell B by the absence margin, on SW2².
 func (j *judge) notWorse(s string, a cell.Column, ka int, b cell.Column, kb int) *reports.Comparison {
 	delta := absenceMargin * j.scale(s)
-	return j.Absence(fmt.Sprintf("%s: %s not worse than %s by δ² (on SW2²)", s, cellName(a, ka), cellName(b, kb)),
+	c := j.Absence(fmt.Sprintf("%s: %s not worse than %s by δ² (on SW2²)", s, cellName(a, ka), cellName(b, kb)),
 		key(s, a, ka), key(s, b, kb), func(x, y float64) float64 { return x*x - y*y }, delta*delta)
+	ma, mb := j.mean(key(s, a, ka)), j.mean(key(s, b, kb))
+	c.SamplingVar = 4 * (ma*ma + mb*mb) * j.noise(s) // delta method: Var(x²) ≈ (2x)²·Var(x)
+	return c
+}
+
+// noise is the sampling variance of one cell's SW2 at the profile's sizes (0 when unknown).
+func (j *judge) noise(s string) float64 {
+	if st := j.settingOf(s); st != nil && st.Reference.SW2FloorSD > 0 {
+		return st.Reference.SW2FloorSD * st.Reference.SW2FloorSD
+	}
+	return 0
+}
+
+// mean is a cell's mean SW2 over runs (0 when absent).
+func (j *judge) mean(k reports.CellKey) float64 {
+	if c, ok := j.A.Cell(k); ok {
+		return c.Mean
+	}
+	return 0
 }
 
 func square(x float64) float64 { return x * x }
@@ -152,11 +173,18 @@ func square(x float64) float64 { return x * x }
 // below claims a cell's mean SW2² is below tau; above that it exceeds tau (SW2²: the floor,
 // the Euler error and a bias add).
 func (j *judge) below(s string, col cell.Column, k int, tau float64, what string) *reports.Comparison {
-	return j.quality(j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, false), s, col)
+	return j.level(s, col, k, tau, what, false)
 }
 
 func (j *judge) above(s string, col cell.Column, k int, tau float64, what string) *reports.Comparison {
-	return j.quality(j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, true), s, col)
+	return j.level(s, col, k, tau, what, true)
+}
+
+func (j *judge) level(s string, col cell.Column, k int, tau float64, what string, above bool) *reports.Comparison {
+	c := j.Level(fmt.Sprintf("%s: %s %s (on SW2²)", s, cellName(col, k), what), key(s, col, k), square, tau, above)
+	m := j.mean(key(s, col, k))
+	c.SamplingVar = 4 * m * m * j.noise(s)
+	return j.quality(c, s, col)
 }
 
 // quality: a threshold on a learned model's quality speaks about the paper's claim — which is
