@@ -31,6 +31,9 @@ type Verdict struct {
 	// Parts are the claim's parts as tested, in the rule's order (nil for a rule that does not
 	// test through a Judge); Evidence says the same in words.
 	Parts []VerdictPart
+	// Needs are the priced options that would decide an open verdict, cheapest first (the
+	// power analysis: power.go, price.go); -decide buys the first.
+	Needs []Need
 }
 
 // VerdictPart is one part of a claim: its state after the family's Holm step and its

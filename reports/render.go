@@ -85,10 +85,7 @@ func Render(r *Report, outDir string) error {
 		if len(mine) == 0 {
 			continue
 		}
-		v := studyView{Study: s}
-		if s.Verdicts != nil {
-			v.Verdicts = s.Verdicts(r, mine)
-		}
+		v := studyView{Study: s, Verdicts: judgeStudy(r, s, mine)}
 		if s.Section != nil {
 			if v.Section, err = s.Section(r, mine, out); err != nil {
 				return fmt.Errorf("reports: study %s: %w", s.Name, err)

@@ -76,6 +76,16 @@ type SettingResults struct {
 	// Protocol is the setting's own size when its family overrides the profile's (nil: the
 	// report's); its verdicts are labelled with it.
 	Protocol *Protocol
+	// Cost prices one more run of the setting (nil: unknown).
+	Cost *RunCost
+}
+
+// RunCost is what one more run of a setting costs, in core-seconds by the pipeline's cost
+// model: all of it (Run) and the part sampling and measuring take (Sampling), which more
+// samples per cell multiply.
+type RunCost struct {
+	Run      float64 `json:"run"`
+	Sampling float64 `json:"sampling"`
 }
 
 // ColumnsFor lists the table columns of one learned kind: its pool sizes, then the exact

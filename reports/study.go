@@ -129,11 +129,33 @@ func CheckClaims(r *Report) []Verdict {
 	r.Summarize()
 	var out []Verdict
 	for _, s := range Studies() {
-		if mine := settingsOf(r, s); len(mine) > 0 && s.Verdicts != nil {
-			out = append(out, s.Verdicts(r, mine)...)
+		if mine := settingsOf(r, s); len(mine) > 0 {
+			out = append(out, judgeStudy(r, s, mine)...)
 		}
 	}
 	return out
+}
+
+// judgeStudy is a study's verdicts on its settings, each open one priced (price).
+func judgeStudy(r *Report, s *Study, mine []*SettingResults) []Verdict {
+	if s.Verdicts == nil {
+		return nil
+	}
+	vs := s.Verdicts(r, mine)
+	uses := map[string][]string{}
+	if s.Uses != nil {
+		var cs []*cell.Setting
+		for _, m := range mine {
+			cs = append(cs, &m.Setting)
+		}
+		for _, u := range s.Uses(cs) {
+			uses[u.ID] = u.Settings
+		}
+	}
+	for i := range vs {
+		price(r, &vs[i], uses[vs[i].ID])
+	}
+	return vs
 }
 
 // VerdictUses lists, over every study, the run-dependent verdicts the settings produce and

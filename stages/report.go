@@ -66,7 +66,13 @@ type ReportSetting struct {
 	// Protocol is the setting's own size when its family overrides the profile's (nil:
 	// the report's).
 	Protocol *reports.Protocol `json:"protocol,omitempty"`
+	// Cost prices one more run of the setting (the power analysis's options).
+	Cost *RunCost `json:"cost,omitempty"`
 }
+
+// RunCost is what one more run of a setting costs, in core-seconds by the cost model: all of
+// it, and the part that sampling and measuring take (what more samples per cell multiply).
+type RunCost = reports.RunCost
 
 // ReportParams: the structure of the study; inputs are named as the fields say.
 type ReportParams struct {
@@ -209,7 +215,7 @@ func points(env *Env, name string) (reports.Points, *data.Table, error) {
 }
 
 func assembleSetting(env *Env, rs *ReportSetting, prof reports.Protocol) (*reports.SettingResults, []reports.Result, error) {
-	s := &reports.SettingResults{Setting: rs.Setting, Ns: rs.Ns, Exact: rs.Exact, Ks: rs.Ks, ModelKinds: rs.ModelKinds, Protocol: rs.Protocol}
+	s := &reports.SettingResults{Setting: rs.Setting, Ns: rs.Ns, Exact: rs.Exact, Ks: rs.Ks, ModelKinds: rs.ModelKinds, Protocol: rs.Protocol, Cost: rs.Cost}
 	if rs.Protocol != nil {
 		prof = *rs.Protocol
 	}

@@ -7,6 +7,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/pipeline/spec"
@@ -140,6 +141,9 @@ func NewWith(prof *spec.Profile, settings []*spec.Setting, command string, profi
 	for _, s := range settings {
 		rp.Settings = append(rp.Settings, plannerOf(s.Family)(b, s))
 	}
+	for i, s := range settings {
+		rp.Settings[i].Cost = p.runCost(s.ID)
+	}
 	if opt.Calibration != nil {
 		rp.Calibration = b.Use(opt.Calibration)
 	}
@@ -159,4 +163,24 @@ func NewWith(prof *spec.Profile, settings []*spec.Setting, command string, profi
 		p.Report.addSetting(s.ID)
 	}
 	return p
+}
+
+// runCost is what one more run of a setting costs by the cost model (CoreSeconds): the
+// setting's nodes over its runs, and the part of it that sampling and measuring take (what
+// more samples per cell multiply). A node several settings share counts for each: the price
+// of a run is an upper bound, as the power analysis's prices are meant to be.
+func (p *Plan) runCost(id string) *stages.RunCost {
+	runs := float64(p.RunsOf(id))
+	c := &stages.RunCost{}
+	for _, n := range p.Nodes {
+		if !slices.Contains(n.Settings, id) {
+			continue
+		}
+		sec := CoreSeconds(n) / runs
+		c.Run += sec
+		if n.Stage == "sample" || n.Stage == "metrics" {
+			c.Sampling += sec
+		}
+	}
+	return c
 }
