@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -61,9 +62,24 @@ func parseSpec(b []byte, name string) (*specFile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("spec %s is malformed: %w (see the README's spec format)", name, err)
+		return nil, fmt.Errorf("spec %s is malformed: %s (see the README's spec format)", name, withoutContent(err))
 	}
 	return &f, nil
+}
+
+// quoted is what the YAML decoder quotes from the file: a value in backticks (type errors)
+// or the name of an unknown field.
+var (
+	quoted       = regexp.MustCompile("`[^`]*`")
+	unknownField = regexp.MustCompile(`field .* not found in type`)
+)
+
+// withoutContent is a YAML error without the file's content: a file given with -spec may
+// not be a spec at all (-spec /etc/shadow), and its bytes must not reach the terminal or a
+// job log. The decoder quotes values in backticks; the line numbers and types stay.
+func withoutContent(err error) string {
+	msg := quoted.ReplaceAllString(err.Error(), "a value")
+	return unknownField.ReplaceAllString(msg, "a field not found in type")
 }
 
 // resolve applies user (may be nil) on top of base. Every problem of the profiles and the

@@ -70,3 +70,23 @@ func TestOnlyTwice(t *testing.T) {
 		t.Fatalf("error %v; want a refusal naming gmm-id", err)
 	}
 }
+
+// A -spec file that is no spec (a password file, say) is refused by its line numbers; none
+// of its bytes reach the message.
+func TestSpecErrorsDoNotEchoTheFile(t *testing.T) {
+	secret := "root:$6$Xy7secretsalt$ZmFrZWhhc2hfdGhhdF9sb29rc19yZWFs:19000:0:99999:7:::"
+	for _, body := range []string{secret + "\ndaemon:*:19000:0:99999:7:::\n", secret + "\n", "- " + secret + "\n"} {
+		_, err := Load(writeSpec(t, body))
+		if err == nil {
+			t.Fatalf("%q was accepted as a spec", body)
+		}
+		for _, frag := range []string{"secretsalt", "ZmFrZWhh", "19000", "$6$", "daemon"} {
+			if strings.Contains(err.Error(), frag) {
+				t.Errorf("the message quotes the file (%q):\n%v", frag, err)
+			}
+		}
+		if !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("the message does not name the line:\n%v", err)
+		}
+	}
+}
