@@ -1,6 +1,7 @@
 package room
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -170,17 +171,16 @@ func duplicateTemplates(s Spec) error {
 	means, class := Templates(s)
 	states := TemplateStates(s)
 	seen := make(map[string]int, len(means))
-	var key strings.Builder
+	key := make([]byte, 8*len(means[0]))
 	for k, m := range means {
-		key.Reset()
-		for _, v := range m {
-			fmt.Fprintf(&key, "%x,", math.Float64bits(v))
+		for p, v := range m {
+			binary.LittleEndian.PutUint64(key[8*p:], math.Float64bits(v))
 		}
-		if j, ok := seen[key.String()]; ok {
+		if j, ok := seen[string(key)]; ok {
 			return fmt.Errorf("room: templates %d (%s, placements %v) and %d (%s, placements %v) are the same image, so nothing in a sample tells them apart; an object is hidden by a later one — move it or change the order of the objects",
 				j, ClassName(s, class[j]), states[j], k, ClassName(s, class[k]), states[k])
 		}
-		seen[key.String()] = k
+		seen[string(key)] = k
 	}
 	return nil
 }

@@ -5,5 +5,6 @@ package studies
 
 import (
 	_ "github.com/compdiff/compdiff/reports/methods"   // methods.md
+	_ "github.com/compdiff/compdiff/reports/rooms"     // seed 000 §5.3: objects in a room
 	_ "github.com/compdiff/compdiff/reports/synthetic" // seed 000's synthetic settings
 )
