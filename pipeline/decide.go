@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"runtime"
 
 	"github.com/compdiff/compdiff/pipeline/decide"
 	"github.com/compdiff/compdiff/pipeline/plan"
@@ -24,9 +25,20 @@ func (s *Session) Decide(ctx context.Context, budget decide.Budget, logf func(st
 		Runs:     prof.Runs,
 		RunsOf:   func(st *spec.Setting) int { return prof.For(st.Family).Runs },
 		Settings: settings,
-		Plan: func(runs map[string]int, seq *reports.Sequential) *plan.Plan {
-			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Sequential: seq, Calibration: calibrationNode(s.Store, prof, settings)})
+		Samples:  func(st *spec.Setting) int { return prof.For(st.Family).Samples },
+		Plan: func(runs, samples map[string]int, seq *reports.Sequential) *plan.Plan {
+			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Samples: samples, Sequential: seq, Calibration: calibrationNode(s.Store, prof, settings)})
 		},
+		Pending: func(p *plan.Plan) float64 {
+			sec := 0.0
+			for _, n := range p.Nodes {
+				if n.Stage != "report" && !s.Store.Done(n.Key) {
+					sec += plan.CoreSeconds(n)
+				}
+			}
+			return sec
+		},
+		Cores: runtime.NumCPU(),
 		Compute: func(ctx context.Context, p *plan.Plan, last string) (int, error) {
 			return s.runThrough(ctx, p, last, logf)
 		},

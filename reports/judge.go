@@ -128,7 +128,7 @@ func NewJudge(r *Report, id string) *Judge {
 	j := &Judge{R: r, A: r.Summarize(), ID: id, Alpha: Alpha, Protocol: r.Protocol}
 	if r.Sequential != nil {
 		looks := r.Sequential.Looks[id]
-		j.Alpha = LookAlpha(looks, r.Sequential.MaxRuns)
+		j.Alpha = r.Sequential.LookAlphaOf(id)
 		if len(looks) > 0 {
 			j.runLimit = looks[len(looks)-1]
 		}

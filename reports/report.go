@@ -239,4 +239,24 @@ type Sequential struct {
 	MaxRuns int               `json:"max_runs"` // the runs the spending is planned over
 	Looks   map[string][]int  `json:"looks"`    // verdict ID → runs at each look so far
 	Stops   map[string]string `json:"stops"`    // verdict ID → why runs stopped being added
+	// Restarts: verdict ID → the index in Looks of the first look after its settings' samples
+	// per cell were raised; from there every run is measured again and the looks spend the α
+	// the earlier ones left (RestartAlpha).
+	Restarts map[string]int `json:"restarts,omitempty"`
+	// Samples: setting ID → the model samples per cell -decide bought (absent: the profile's).
+	Samples map[string]int `json:"samples,omitempty"`
+	// Budget says how the budget ended the design, when it did ("" otherwise).
+	Budget string `json:"budget,omitempty"`
+}
+
+// LookAlphaOf is the α of a verdict's last look under the design: its share of the spending
+// (LookAlpha), or after a restart its share of what the looks before it left.
+func (q *Sequential) LookAlphaOf(id string) float64 {
+	looks := q.Looks[id]
+	r := q.Restarts[id]
+	if r <= 0 || r >= len(looks)+1 {
+		return LookAlpha(looks, q.MaxRuns)
+	}
+	spent := Spending(Alpha, float64(looks[r-1])/float64(q.MaxRuns))
+	return (Alpha - spent) / Alpha * LookAlpha(looks[r:], q.MaxRuns)
 }

@@ -55,9 +55,16 @@ type Study struct {
 	// RunsOf, when set, is a setting's own run count (its family's profile); else Runs.
 	RunsOf   func(s *cell.Setting) int
 	Settings []*cell.Setting
-	// Plan builds the study's plan with runs per setting id and, for the final report, the
-	// looks so far (nil during the looks).
-	Plan func(runs map[string]int, seq *reports.Sequential) *plan.Plan
+	// Samples is a setting's model samples per cell (its family's profile).
+	Samples func(s *cell.Setting) int
+	// Plan builds the study's plan with runs and samples per setting id and, for the final
+	// report, the looks so far (nil during the looks).
+	Plan func(runs, samples map[string]int, seq *reports.Sequential) *plan.Plan
+	// Pending estimates the core-seconds of p's nodes that are not computed yet (the cost
+	// model), and Cores how many cores compute them: a look is not started when its estimate
+	// exceeds the budget left.
+	Pending func(p *plan.Plan) float64
+	Cores   int
 	// Compute computes p's stages through last and returns how many nodes it computed.
 	Compute func(ctx context.Context, p *plan.Plan, last string) (int, error)
 	// Verdicts evaluates the claims of p from what was computed, as p's report would with
@@ -68,8 +75,9 @@ type Study struct {
 
 // Result is what a -decide run did.
 type Result struct {
-	Looks  int
-	Runs   map[string]int    // final runs per setting
+	Looks   int
+	Runs    map[string]int    // final runs per setting
+	Samples map[string]int    // model samples per cell bought per setting (absent: the profile's)
 	Stops  map[string]string // verdict ID → why its runs stopped
 	Ran    int               // nodes computed (not found in the cache)
 	Report *plan.Node

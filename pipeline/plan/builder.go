@@ -22,6 +22,19 @@ type Builder struct {
 // RunsOf is the number of runs the plan computes for a setting.
 func (b *Builder) RunsOf(id string) int { return b.plan.RunsOf(id) }
 
+// ProfileOf is the profile a setting's nodes are planned with: its family's (Profile.For),
+// with the model samples per cell -decide bought for it (Options.Samples). It is the family's
+// profile itself unless the samples were raised.
+func (b *Builder) ProfileOf(s *cell.Setting) *spec.Profile {
+	p := b.Profile.For(s.Family)
+	if n, ok := b.plan.samples[s.ID]; ok && n > 0 && n != p.Samples {
+		c := p.Clone()
+		c.Samples = n
+		return c
+	}
+	return p
+}
+
 // Add returns the node of stage over params (JSON-encoded into its key) and inputs, for
 // setting, creating it unless the plan has a node with the same key: then that node is
 // returned, and setting is added to the settings needing it.

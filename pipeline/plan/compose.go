@@ -18,7 +18,7 @@ import (
 // measured against the truth; then figure samples of each true source and, for Gaussian
 // settings, the naive ODE of Theorem 2.
 func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
-	prof := b.Profile.For(s.Family)
+	prof := b.ProfileOf(s)
 	w := s.Weights()
 	rs := stages.ReportSetting{Setting: *s, Ks: prof.Ks, Ns: prof.Ns, Exact: prof.Analytic}
 	if prof != b.Profile { // the family's own sizes label its verdicts

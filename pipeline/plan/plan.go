@@ -55,6 +55,7 @@ type Plan struct {
 	Report   *Node
 	byKey    map[data.Key]*Node
 	runs     map[string]int // per-setting run counts (Options.Runs)
+	samples  map[string]int // per-setting model samples per cell (Options.Samples)
 }
 
 // RunsOf is the number of runs the plan computes for a setting.
@@ -116,6 +117,9 @@ func New(prof *spec.Profile, settings []*spec.Setting, command string, profiles 
 type Options struct {
 	// Runs overrides the profile's run count per setting id.
 	Runs map[string]int
+	// Samples overrides the model samples per cell per setting id (-decide buys more
+	// samples where that decides a claim more cheaply than more runs).
+	Samples map[string]int
 	// Sequential records the group-sequential looks so far for the report.
 	Sequential *reports.Sequential
 	// Calibration is the profile's computed calibration node (Calibrate), which the report
@@ -130,7 +134,7 @@ var TemplateFingerprint = stages.TemplateFingerprint
 // NewWith builds the DAG with options: each setting's nodes by its family's planner, then
 // the report over all of them.
 func NewWith(prof *spec.Profile, settings []*spec.Setting, command string, profiles map[string]*spec.Profile, opt Options) *Plan {
-	p := &Plan{Profile: prof, Settings: settings, byKey: map[data.Key]*Node{}, runs: opt.Runs}
+	p := &Plan{Profile: prof, Settings: settings, byKey: map[data.Key]*Node{}, runs: opt.Runs, samples: opt.Samples}
 	rp := stages.ReportParams{
 		Profile:  prof.Name,
 		Command:  command,
