@@ -77,6 +77,11 @@ func Render(r *Report, outDir string) error {
 			return fmt.Errorf("reports: %s: %w", d.Name, err)
 		}
 	}
+	if q := r.Sequential; q != nil && q.Budget != "" {
+		rc := *r // the caller's report keeps its notes
+		rc.Notes = append([]string{"-decide's budget ended the design: " + q.Budget + "."}, r.Notes...)
+		r = &rc
+	}
 	pg := page{R: r, CSS: htmltemplate.CSS(tm.css), Fingerprint: TemplateFingerprint()}
 	out := &Output{Dir: outDir, Profile: r.Profile, tm: tm}
 	counts := map[string]int{}
