@@ -42,7 +42,8 @@ type pairing struct {
 	Comparison *reports.Comparison
 }
 
-// declare lists one setting's comparisons in table order (score model, then sampler by NFE),
+// declare lists one setting's comparisons in table order (score model by kind, λ and N, then
+// sampler by NFE),
 // with the per-run differences read from the aggregate.
 func declare(a *reports.Aggregate, setting string) []pairing {
 	type samp struct {
@@ -61,6 +62,9 @@ func declare(a *reports.Aggregate, setting string) []pairing {
 		}
 		byCol[k.Column] = append(byCol[k.Column], samp{k, c.NFE})
 	}
+	slices.SortStableFunc(cols, func(x, y cell.Column) int {
+		return cmp.Or(cmp.Compare(x.Model, y.Model), cmp.Compare(x.Lambda, y.Lambda), cmp.Compare(x.N, y.N))
+	})
 	var out []pairing
 	for _, col := range cols {
 		ss := byCol[col]

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports/figure"
 )
 
@@ -69,18 +70,18 @@ func steps(f plotter.XYs, xmax float64) plotter.XYs {
 // model through its samplers in NFE order, a marker shape per sampler, the Pareto frontier
 // over every point, the legend beside the data area and margins so no point sits on an axis.
 func paretoFigure(setting, profile string, rows []row, base string) error {
-	byCol := map[string][]row{}
-	var cols []string
+	byCol := map[cell.Column][]row{}
+	var cols []cell.Column
 	var all plotter.XYs
 	fkcTicks := map[float64]string{}
 	for _, r := range rows {
 		if r.Setting != setting || math.IsNaN(r.NFE) || !(r.NFE > 0) || math.IsNaN(r.SW2) {
 			continue
 		}
-		if _, ok := byCol[r.Column]; !ok {
-			cols = append(cols, r.Column)
+		if _, ok := byCol[r.Col]; !ok {
+			cols = append(cols, r.Col)
 		}
-		byCol[r.Column] = append(byCol[r.Column], r)
+		byCol[r.Col] = append(byCol[r.Col], r)
 		all = append(all, plotter.XY{X: r.NFE, Y: r.SW2})
 		if k, ok := strings.CutPrefix(r.Label, "fkc K="); ok {
 			fkcTicks[r.NFE] = k
@@ -125,11 +126,35 @@ func paretoFigure(setting, profile string, rows []row, base string) error {
 	fl.Color, fl.Width, fl.Dashes = color.NRGBA{A: 150}, vg.Points(2.5), []vg.Length{vg.Points(6), vg.Points(3)}
 	p.Add(fl)
 	p.Legend.Add("Pareto frontier (lowest SW2 at ≤ NFE)", fl)
-	for i, c := range cols {
+	// Colour by pool size and dash by model kind, as in the study's SW2 figure; exact scores
+	// solid vermillion.
+	slices.SortStableFunc(cols, func(a, b cell.Column) int {
+		return cmp.Or(cmp.Compare(a.Model, b.Model), cmp.Compare(a.Lambda, b.Lambda), cmp.Compare(a.N, b.N))
+	})
+	var ns []int
+	type kind struct {
+		m cell.Model
+		l float64
+	}
+	var kinds []kind
+	for _, c := range cols {
+		if !c.IsExact() && !slices.Contains(ns, c.N) {
+			ns = append(ns, c.N)
+		}
+		if !c.IsExact() && !slices.Contains(kinds, kind{c.Model, c.Lambda}) {
+			kinds = append(kinds, kind{c.Model, c.Lambda})
+		}
+	}
+	slices.Sort(ns)
+	for _, c := range cols {
 		rs := byCol[c]
 		// Ties in NFE run from the highest SW2 down, so the line has no zigzag.
 		slices.SortStableFunc(rs, func(a, b row) int { return cmp.Or(cmp.Compare(a.NFE, b.NFE), cmp.Compare(b.SW2, a.SW2)) })
-		clr := seriesColor(i, c)
+		clr := figure.NColor(ns, c)
+		var dash []vg.Length
+		if k := slices.Index(kinds, kind{c.Model, c.Lambda}); k >= 0 {
+			dash = figure.Dashes[k%len(figure.Dashes)]
+		}
 		xy := make(plotter.XYs, len(rs))
 		e := figure.XYErrs{Lo: make([]float64, len(rs)), Hi: make([]float64, len(rs))}
 		for k, r := range rs {
@@ -144,7 +169,7 @@ func paretoFigure(setting, profile string, rows []row, base string) error {
 		if err != nil {
 			return err
 		}
-		l.Color, l.Width, l.Dashes = clr, vg.Points(1.2), figure.Dashes[(i/len(figure.Palette))%len(figure.Dashes)]
+		l.Color, l.Width, l.Dashes = clr, vg.Points(1.2), dash
 		eb, err := plotter.NewYErrorBars(figure.XYErrs{XYs: xy, Lo: e.Lo, Hi: e.Hi})
 		if err != nil {
 			return err
@@ -160,7 +185,7 @@ func paretoFigure(setting, profile string, rows []row, base string) error {
 			sc.GlyphStyle = draw.GlyphStyle{Color: clr, Radius: vg.Points(3), Shape: shape}
 			p.Add(sc)
 		}
-		p.Legend.Add(c, l)
+		p.Legend.Add(c.String(), l)
 	}
 	var seen []string
 	for _, r := range rows {
@@ -191,19 +216,10 @@ func paretoFigure(setting, profile string, rows []row, base string) error {
 	}
 	p.Legend.Top = true
 	p.Legend.TextStyle.Font.Size = 7
-	p.Legend.XOffs = vg.Inch * 2.4 // beside the data area, in the figure's extra right margin
+	p.Legend.XOffs = vg.Inch * 2.1 // beside the data area, in the figure's extra right margin
 	g := figure.Grid{Title: fmt.Sprintf("%s — SW2 against network evaluations per sample — profile %s", setting, profile),
-		Plots: [][]*plot.Plot{{p}}, TileW: vg.Inch * 6.2, TileH: vg.Inch * 4.2, ExtraRight: vg.Inch * 2.4}
+		Plots: [][]*plot.Plot{{p}}, TileW: vg.Inch * 6.2, TileH: vg.Inch * 4.2, ExtraRight: vg.Inch * 2.1}
 	return g.Save(base)
-}
-
-// seriesColor is the score model's colour: vermillion for exact scores, else the palette in
-// order (dashes tell apart models beyond its size).
-func seriesColor(i int, col string) color.NRGBA {
-	if col == "analytic" {
-		return figure.AnalyticColor
-	}
-	return figure.Palette[i%len(figure.Palette)]
 }
 
 func sortedKeys(m map[float64]string) []float64 {

@@ -21,6 +21,7 @@ import (
 // row is one (setting, column, sampler) aggregated over runs: SW2's mean and standard error.
 type row struct {
 	Setting, Column, Label string
+	Col                    cell.Column
 	NFE, SW2, SE           float64
 	Runs                   int
 }
@@ -44,7 +45,7 @@ func rows(a *reports.Aggregate) []row {
 		if !ok {
 			continue
 		}
-		out = append(out, row{Setting: k.Setting, Column: k.Column.String(), Label: label(k), NFE: c.NFE,
+		out = append(out, row{Setting: k.Setting, Column: k.Column.String(), Col: k.Column, Label: label(k), NFE: c.NFE,
 			SW2: c.Mean, SE: c.SD / math.Sqrt(float64(c.N)), Runs: c.N})
 	}
 	sort.SliceStable(out, func(i, j int) bool {

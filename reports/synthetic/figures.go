@@ -70,7 +70,7 @@ func sourcesFigure(s *reports.SettingResults, profile string) (figure.Grid, erro
 		for _, k := range keys {
 			sets = append(sets, stride(sp.Learned[k], per))
 		}
-		b := figure.SharedRange(truth, sets, d, gridShare, 1.08, gridMaxZoom)
+		b := figure.SharedRange(truth, sets, d, gridShare, gridPad, gridMaxZoom)
 		if _, th, err := figure.Layer(p, truth, b, d, figure.WithAlpha(figure.TruthColor, 140), vg.Points(1.1), true); err != nil {
 			return figure.Grid{}, err
 		} else if th != nil && i == 0 {
@@ -119,6 +119,7 @@ func sourcesFigure(s *reports.SettingResults, profile string) (figure.Grid, erro
 // triangle on the panel's border in the direction it went.
 const (
 	gridShare   = 0.98
+	gridPad     = 1.25 // a quarter more, so a well-matched panel's tails stay on the axes
 	gridMaxZoom = 8
 )
 
@@ -141,7 +142,7 @@ func gridFigure(s *reports.SettingResults, model cell.Model, profile string, a *
 			}
 		}
 	}
-	b := figure.SharedRange(stride(s.TruthSample, 5000), sets, d, gridShare, 1.08, gridMaxZoom)
+	b := figure.SharedRange(stride(s.TruthSample, 5000), sets, d, gridShare, gridPad, gridMaxZoom)
 	plots := make([][]*plot.Plot, len(ns))
 	out, total := 0, 0
 	for i, n := range ns {
