@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/compdiff/compdiff/core/dist"
 	"github.com/compdiff/compdiff/core/rng"
@@ -33,7 +36,47 @@ type TruthParams struct {
 	Seed       uint64       `json:"seed"`
 }
 
-func init() { register(Def{Name: "truth", Version: TruthVersion, Run: runTruth}) }
+func init() {
+	register(Def{Name: "truth", Version: TruthVersion, Run: runTruth})
+	RegisterTruth(ClosedForm, TruthMethod{Check: checkClosedForm, Sample: sampleClosedForm})
+	RegisterTruth(Rejection, TruthMethod{Check: checkRejection, Sample: sampleRejection})
+	RegisterTruth(Importance, TruthMethod{Check: checkImportance, Sample: sampleImportance})
+}
+
+// A TruthMethod draws exact samples of a composition Π_a P_a^{w_a}: the seam through which
+// a study brings its own ground truth (closed-form, rejection and importance are built
+// in). A setting names its method with truth:; the truth node's params are TruthParams.
+type TruthMethod struct {
+	// Check tells whether the method can sample the composition of the sources (their
+	// specs and built distributions) with weights w exactly; the error says why not and
+	// what to do. The pipeline calls it when it reads a spec, before anything runs.
+	Check func(specs []SourceSpec, ds []dist.Dist, w []float64) error
+	// Sample draws p.N samples (row-major) once Check has passed, and returns facts for
+	// the artifact's metadata and the report (e.g. "ess", "acceptance", "proposals").
+	Sample func(p *TruthParams, ds []dist.Dist, r *rand.Rand) ([]float64, map[string]string, error)
+}
+
+// truthMethods are registered by init functions, before any node runs (no lock needed).
+var truthMethods = map[string]TruthMethod{}
+
+// RegisterTruth adds a ground-truth method under its spec name; call it from an init
+// function. Registering a name twice panics.
+func RegisterTruth(method string, m TruthMethod) {
+	if _, dup := truthMethods[method]; dup {
+		panic("stages: truth method " + method + " registered twice")
+	}
+	truthMethods[method] = m
+}
+
+// TruthMethods lists the registered ground-truth methods, sorted.
+func TruthMethods() []string {
+	names := make([]string, 0, len(truthMethods))
+	for n := range truthMethods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
 
 // CheckTarget tells whether method can sample the composition exactly; the error says why
 // not and what to do. The pipeline calls it when it reads a spec, before anything runs.
@@ -41,26 +84,83 @@ func CheckTarget(sources []SourceSpec, w []float64, method string) error {
 	if len(sources) != len(w) {
 		return fmt.Errorf("%d sources but %d weights", len(sources), len(w))
 	}
+	m, ok := truthMethods[method]
+	if !ok {
+		return fmt.Errorf("unknown ground-truth method %q (want one of %s)", method, strings.Join(TruthMethods(), ", "))
+	}
 	ds, err := Dists(sources)
 	if err != nil {
 		return err
 	}
-	switch method {
-	case ClosedForm:
-		gs, err := gaussians(ds)
-		if err != nil {
-			return fmt.Errorf("closed-form ground truth needs Gaussian sources: %w; use rejection or importance for mixtures", err)
-		}
-		_, err = dist.ComposeGaussians(gs, w)
-		return err
-	case Rejection:
-		_, _, _, err := rejectionRoles(ds, w)
-		return err
-	case Importance:
-		_, _, _, err := importanceRoles(ds, w)
-		return err
+	return m.Check(sources, ds, w)
+}
+
+// closed form: Gaussian sources, diagonal (SPEC §3) or with full covariances (seed 002 §7).
+func checkClosedForm(_ []SourceSpec, ds []dist.Dist, w []float64) error {
+	_, err := composeClosedForm(ds, w)
+	return err
+}
+
+func sampleClosedForm(p *TruthParams, ds []dist.Dist, r *rand.Rand) ([]float64, map[string]string, error) {
+	g, err := composeClosedForm(ds, p.Weights)
+	if err != nil {
+		return nil, nil, err
 	}
-	return fmt.Errorf("unknown ground-truth method %q (want %s, %s or %s)", method, ClosedForm, Rejection, Importance)
+	return g.Sample(r, p.N), nil, nil
+}
+
+// composeClosedForm composes diagonal Gaussians in closed form (dist.ComposeGaussians) and,
+// when some source has a full covariance, all of them as full Gaussians.
+func composeClosedForm(ds []dist.Dist, w []float64) (dist.Dist, error) {
+	gs, err := gaussians(ds)
+	if err == nil {
+		return dist.ComposeGaussians(gs, w)
+	}
+	fs := make([]*dist.FullGaussian, len(ds))
+	for i, d := range ds {
+		switch g := d.(type) {
+		case *dist.FullGaussian:
+			fs[i] = g
+		case *dist.Gaussian:
+			if fs[i], err = dist.Full(g); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("closed-form ground truth needs Gaussian sources: source %d is not Gaussian; use rejection or importance for mixtures", i)
+		}
+	}
+	return dist.ComposeFullGaussians(fs, w)
+}
+
+func checkRejection(_ []SourceSpec, ds []dist.Dist, w []float64) error {
+	_, _, _, err := rejectionRoles(ds, w)
+	return err
+}
+
+func sampleRejection(p *TruthParams, ds []dist.Dist, r *rand.Rand) ([]float64, map[string]string, error) {
+	a1, a2, p0, _ := rejectionRoles(ds, p.Weights)
+	x, acc, err := truth.Rejection(a1, a2, p0, p.N, p.Safety, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, map[string]string{"acceptance": strconv.FormatFloat(acc, 'g', 6, 64)}, nil
+}
+
+func checkImportance(_ []SourceSpec, ds []dist.Dist, w []float64) error {
+	_, _, _, err := importanceRoles(ds, w)
+	return err
+}
+
+func sampleImportance(p *TruthParams, ds []dist.Dist, r *rand.Rand) ([]float64, map[string]string, error) {
+	pos, neg, negW, _ := importanceRoles(ds, p.Weights)
+	x, ess, err := truth.Importance(pos, neg, negW, p.N, p.Oversample, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, map[string]string{
+		"ess":       strconv.FormatFloat(ess, 'g', 6, 64),
+		"proposals": strconv.Itoa(p.N * p.Oversample),
+	}, nil
 }
 
 func gaussians(ds []dist.Dist) ([]*dist.Gaussian, error) {
@@ -155,30 +255,13 @@ func runTruth(_ context.Context, env *Env, raw json.RawMessage) (*Output, error)
 	}
 	ds, _ := Dists(p.Sources)
 	r := rng.New(p.Seed, "truth/"+string(env.Key))
+	x, facts, err := truthMethods[p.Method].Sample(&p, ds, r)
+	if err != nil {
+		return nil, err
+	}
 	info := map[string]string{"method": p.Method}
-	var x []float64
-	switch p.Method {
-	case ClosedForm:
-		gs, _ := gaussians(ds)
-		g, _ := dist.ComposeGaussians(gs, p.Weights)
-		x = truth.ClosedForm(g, p.N, r)
-	case Rejection:
-		a1, a2, p0, _ := rejectionRoles(ds, p.Weights)
-		xs, acc, err := truth.Rejection(a1, a2, p0, p.N, p.Safety, r)
-		if err != nil {
-			return nil, err
-		}
-		x = xs
-		info["acceptance"] = strconv.FormatFloat(acc, 'g', 6, 64)
-	case Importance:
-		pos, neg, negW, _ := importanceRoles(ds, p.Weights)
-		xs, ess, err := truth.Importance(pos, neg, negW, p.N, p.Oversample, r)
-		if err != nil {
-			return nil, err
-		}
-		x = xs
-		info["ess"] = strconv.FormatFloat(ess, 'g', 6, 64)
-		info["proposals"] = strconv.Itoa(p.N * p.Oversample)
+	for k, v := range facts {
+		info[k] = v
 	}
 	t := data.SamplesTable(x, ds[0].Dim())
 	t.Meta = info

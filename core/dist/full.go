@@ -190,3 +190,66 @@ func (g *FullGaussian) Describe() string {
 	}
 	return s + "))"
 }
+
+// ComposeFullGaussians is the closed-form composition Π_a N(μa, Σa)^{w_a} of Gaussians with
+// full covariances: precision Λw = Σ_a w_a Σa⁻¹, mean Λw⁻¹·Σ_a w_a Σa⁻¹ μa (seed 002 §7:
+// C[A♯p] of concepts seen through a map A). It fails when Λw is not positive definite (its
+// least eigenvalue ≤ 1e−12), i.e. the target is improper.
+func ComposeFullGaussians(gs []*FullGaussian, w []float64) (*FullGaussian, error) {
+	if len(gs) == 0 || len(gs) != len(w) {
+		return nil, fmt.Errorf("composition: %d sources but %d weights; give one weight per source", len(gs), len(w))
+	}
+	d := gs[0].Dim()
+	prec := mat.NewSymDense(d, nil)
+	eta := mat.NewVecDense(d, nil)
+	for a, g := range gs {
+		if g.Dim() != d {
+			return nil, fmt.Errorf("composition: source %d has dimension %d, source 0 has %d", a, g.Dim(), d)
+		}
+		var inv mat.SymDense
+		if err := g.chol.InverseTo(&inv); err != nil {
+			return nil, fmt.Errorf("composition: source %d: %w", a, err)
+		}
+		prec.AddSym(prec, scaledSym(w[a], &inv))
+		var v mat.VecDense
+		v.MulVec(&inv, mat.NewVecDense(d, g.mean))
+		eta.AddScaledVec(eta, w[a], &v)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(prec, false) {
+		return nil, fmt.Errorf("composition: the eigendecomposition of the composed precision failed")
+	}
+	improper := func(e float64) error {
+		return fmt.Errorf("the composed precision Λw = Σ_a w_a Σa⁻¹ has least eigenvalue %.4g ≤ 0, so the target is improper; give the negatively weighted sources a larger covariance or change the weights", e)
+	}
+	if vals := eig.Values(nil); !(vals[0] > 1e-12) {
+		return nil, improper(vals[0])
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(prec) {
+		return nil, improper(0)
+	}
+	var cov mat.SymDense
+	if err := ch.InverseTo(&cov); err != nil {
+		return nil, fmt.Errorf("composition: inverting the composed precision: %w", err)
+	}
+	var mean mat.VecDense
+	mean.MulVec(&cov, eta)
+	return NewFullGaussian(mean.RawVector().Data, &cov)
+}
+
+// Full is the diagonal Gaussian g as a FullGaussian.
+func Full(g *Gaussian) (*FullGaussian, error) {
+	d := g.Dim()
+	cov := mat.NewSymDense(d, nil)
+	for j, v := range g.Var {
+		cov.SetSym(j, j, v)
+	}
+	return NewFullGaussian(g.Mean, cov)
+}
+
+func scaledSym(c float64, s *mat.SymDense) *mat.SymDense {
+	out := mat.NewSymDense(s.SymmetricDim(), nil)
+	out.ScaleSym(c, s)
+	return out
+}
