@@ -92,6 +92,24 @@ func (cm Composition) Exact(n int, opt ExactOptions, r *rand.Rand) ([]float64, E
 	return resampleRows(prop, logw, cm.Spec.Dim(), n, r), rep, nil
 }
 
+// ExactMethod names the sampler Exact would use, without sampling, or says why the
+// composition has none (two conditionals changing one slot of a Limit-less composition,
+// too many component tuples, …). The ESS is known only once Exact has drawn.
+func (cm Composition) ExactMethod() (string, error) {
+	if _, err := cm.Projective(); err == nil {
+		return MethodProjective, nil
+	} else if _, ok := err.(*NotFactorizedError); !ok {
+		return "", err
+	}
+	if _, err := cm.Limit(); err == nil {
+		return MethodLimit, nil
+	}
+	if err := cm.checkTuples(); err != nil {
+		return "", err
+	}
+	return MethodTuple, nil
+}
+
 // resampleRows reduces weighted proposals (row-major, dimension d) to n rows by systematic
 // resampling and shuffles them, so duplicates are not adjacent.
 func resampleRows(prop, logw []float64, d, n int, r *rand.Rand) []float64 {

@@ -36,7 +36,7 @@ func TestReaderOnTrueScenes(t *testing.T) {
 		}
 	}
 	sm := rs.Summarize(nil, ElsewhereFree)
-	t.Logf("reader: %.4f correct and valid, %.4f invalid (threshold %.4g = σ0²·χ²_4(1 − 0.001))", float64(correct)/20000, sm.Invalid, rd.Threshold())
+	t.Logf("reader: %.4f correct and valid, %.4f invalid (threshold %.4g = max(σ0²·χ²_4(1 − 0.001), (δ/2)²))", float64(correct)/20000, sm.Invalid, rd.Threshold())
 	if float64(correct)/20000 < 0.99 || sm.Invalid > 0.01 {
 		t.Errorf("reader on true scenes: %.4f correct, %.4f invalid; want ≥ 0.99 and ≤ 0.01", float64(correct)/20000, sm.Invalid)
 	}

@@ -91,16 +91,24 @@ type tupleSampler struct {
 	comps []tupleComp
 }
 
-func newTupleSampler(cm Composition) (*tupleSampler, error) {
-	ts := &tupleSampler{sp: newSpan(cm.Spec), bg: supportOf(cm.Background)}
+// checkTuples refuses compositions with more than MaxTuples component tuples.
+func (cm Composition) checkTuples() error {
 	total := 1
 	for _, l := range cm.Conditionals {
-		su := supportOf(l)
-		ts.conds = append(ts.conds, su)
-		total *= len(su.cfgs)
-		if total > MaxTuples {
-			return nil, fmt.Errorf("tuple sampler: the conditionals' supports give more than %d component tuples; this composition has no exact sampler here (use fewer conditionals, or conditionals with fewer configurations such as one-object data)", MaxTuples)
+		if total *= len(l.Support()); total > MaxTuples {
+			return fmt.Errorf("tuple sampler: the conditionals' supports give more than %d component tuples; this composition has no exact sampler here (use fewer conditionals, or conditionals with fewer configurations such as one-object data)", MaxTuples)
 		}
+	}
+	return nil
+}
+
+func newTupleSampler(cm Composition) (*tupleSampler, error) {
+	if err := cm.checkTuples(); err != nil {
+		return nil, err
+	}
+	ts := &tupleSampler{sp: newSpan(cm.Spec), bg: supportOf(cm.Background)}
+	for _, l := range cm.Conditionals {
+		ts.conds = append(ts.conds, supportOf(l))
 	}
 	for _, cfg := range ts.bg.cfgs {
 		m := make([]float64, ts.sp.R)

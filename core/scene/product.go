@@ -20,6 +20,7 @@ type SlotProduct struct {
 	logp  [][]float64 // logp[s][k] = log π_s(k) (−Inf for 0)
 	probs [][]float64
 	tmpl  [][]float64
+	only  []int // per slot, its one possible content, or −1
 }
 
 // NewSlotProduct returns the product form of l; it fails when l's slots are not
@@ -45,6 +46,13 @@ func NewSlotProduct(sp Spec, l Law) (*SlotProduct, error) {
 		}
 		p.probs = append(p.probs, pr)
 		p.logp = append(p.logp, lp)
+		only := -1
+		for k, v := range pr {
+			if v == 1 {
+				only = k
+			}
+		}
+		p.only = append(p.only, only)
 	}
 	for k := 0; k < sp.Kinds(); k++ {
 		p.tmpl = append(p.tmpl, sp.Template(k))
@@ -113,25 +121,55 @@ func (p *SlotProduct) LogProb(x []float64) float64 {
 }
 
 // NoisedScore: per slot, Σ_k r_k(a·t_k − x_s)/v with responsibilities r_k and
-// v = α²σ0² + σ².
+// v = α²σ0² + σ². The responsibilities are a softmax of log π_s(k) − |x_s − a·t_k|²/2v (the
+// Gaussian normaliser is the same for every k and cancels); a slot with one possible
+// content has r = 1 there and needs no exp.
 func (p *SlotProduct) NoisedScore(alpha, sigma float64, x, out []float64) {
 	var buf [MaxObjects + 1]float64
-	lk := buf[:p.sp.Kinds()]
+	r := buf[:p.sp.Kinds()]
 	v := alpha*alpha*p.sp.Noise*p.sp.Noise + sigma*sigma
 	P := p.sp.Cell
 	for s := 0; s < p.sp.Slots; s++ {
-		lse := p.slot(s, alpha, v, x, lk)
+		cell := x[s*P : (s+1)*P]
+		if only := p.only[s]; only >= 0 {
+			for k := range r {
+				r[k] = 0
+			}
+			r[only] = 1
+		} else {
+			mx := math.Inf(-1)
+			for k, t := range p.tmpl {
+				if math.IsInf(p.logp[s][k], -1) {
+					r[k] = math.Inf(-1)
+					continue
+				}
+				q := 0.0
+				for j, xv := range cell {
+					e := xv - alpha*t[j]
+					q += e * e
+				}
+				r[k] = p.logp[s][k] - 0.5*q/v
+				mx = math.Max(mx, r[k])
+			}
+			sum := 0.0
+			for k := range r {
+				r[k] = math.Exp(r[k] - mx)
+				sum += r[k]
+			}
+			for k := range r {
+				r[k] /= sum
+			}
+		}
 		o := out[s*P : (s+1)*P]
 		for j := range o {
 			o[j] = 0
 		}
 		for k, t := range p.tmpl {
-			r := math.Exp(lk[k] - lse)
-			if r == 0 {
+			if r[k] == 0 {
 				continue
 			}
 			for j := range o {
-				o[j] += r * (alpha*t[j] - x[s*P+j])
+				o[j] += r[k] * (alpha*t[j] - cell[j])
 			}
 		}
 		for j := range o {

@@ -2,15 +2,19 @@ package scene
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// InvalidLevel is the reader's default p: a slot is invalid when its squared residual to
-// the nearest template exceeds σ0²·χ²_P(1 − p/S). In a true scene the correct template's
-// residual is σ0²·χ²_P and the nearest one's is no larger, so a slot is flagged with
-// probability ≤ p/S and a scene with any flagged slot with probability ≤ p = 0.5% (union
-// bound), half the 1% the study allows.
+// InvalidLevel is the reader's default p. A slot is invalid when its squared residual to
+// the nearest template exceeds both σ0²·χ²_P(1 − p/S) and (δ/2)², δ the least distance
+// between two cell templates. In a true scene the correct template's residual is
+// σ0²·χ²_P and the nearest one's is no larger, so a slot is flagged with probability
+// ≤ p/S and a scene with any flagged slot with probability ≤ p = 0.5% (union bound), half
+// the 1% the study allows. Within δ/2 of a template the nearest template is unambiguous,
+// so a generated scene whose pixels are noisier than σ0 (learned scores) but whose
+// content is clear is read, not flagged; a blend between templates is still flagged.
 const InvalidLevel = 0.005
 
 // Reader reads scenes back into configurations: per slot the nearest of {empty, object
@@ -29,10 +33,16 @@ func NewReader(sp Spec, p float64) (*Reader, error) {
 		return nil, fmt.Errorf("scene reader: invalid level p = %v; it must lie in (0, 1), e.g. %g", p, InvalidLevel)
 	}
 	q := distuv.ChiSquared{K: float64(sp.Cell)}.Quantile(1 - p/float64(sp.Slots))
-	return &Reader{sp: sp, threshold: sp.Noise * sp.Noise * q}, nil
+	half := math.Inf(1)
+	for a := 0; a < sp.Kinds(); a++ {
+		for b := a + 1; b < sp.Kinds(); b++ {
+			half = math.Min(half, norm(sub(sp.Template(a), sp.Template(b)))/2)
+		}
+	}
+	return &Reader{sp: sp, threshold: math.Max(sp.Noise*sp.Noise*q, half*half)}, nil
 }
 
-// Threshold is the per-slot squared-residual threshold σ0²·χ²_P(1 − p/S).
+// Threshold is the per-slot squared-residual threshold max(σ0²·χ²_P(1 − p/S), (δ/2)²).
 func (rd *Reader) Threshold() float64 { return rd.threshold }
 
 // Readings are the reader's verdicts on n scenes.
@@ -41,6 +51,10 @@ type Readings struct {
 	Content []int  // n×S: per slot the nearest content, 0 empty, o = 1…T object o
 	Valid   []bool // per scene: every slot within the threshold
 	Count   []int  // per scene: slots holding an object
+	// Resid is per scene the sum over slots of the squared residual to the nearest
+	// template: σ0²·χ²_{S·P} for a true scene.
+	Resid []float64
+	unit  float64 // E[Resid] of a true scene, S·P·σ0² (0 when unknown)
 }
 
 // N is the number of scenes read.
@@ -54,7 +68,8 @@ func (rd *Reader) Read(x []float64) Readings {
 	sp := rd.sp
 	d, P, K := sp.Dim(), sp.Cell, sp.Kinds()
 	n := len(x) / d
-	out := Readings{Slots: sp.Slots, Content: make([]int, n*sp.Slots), Valid: make([]bool, n), Count: make([]int, n)}
+	out := Readings{Slots: sp.Slots, Content: make([]int, n*sp.Slots), Valid: make([]bool, n), Count: make([]int, n), Resid: make([]float64, n),
+		unit: float64(d) * sp.Noise * sp.Noise}
 	tmpl := make([][]float64, K)
 	for k := range tmpl {
 		tmpl[k] = sp.Template(k)
@@ -79,6 +94,7 @@ func (rd *Reader) Read(x []float64) Readings {
 				out.Count[i]++
 			}
 			valid = valid && best <= rd.threshold
+			out.Resid[i] += best
 		}
 		out.Valid[i] = valid
 	}
@@ -117,11 +133,18 @@ func ElsewhereFor(pb Law) Elsewhere {
 
 // Summary condenses readings against a request.
 type Summary struct {
-	N         int
-	Exact     float64   // share of all scenes that are valid and hold exactly what was asked
+	N     int
+	Exact float64 // share of all scenes that are valid and hold exactly what was asked
+	// Content is the share of all scenes whose nearest templates hold exactly what was
+	// asked, valid or not: Exact without the noise test, which tells a scene with the right
+	// objects drawn too noisily from one with the wrong objects.
+	Content   float64
 	Invalid   float64   // share of scenes with an invalid slot
 	Counts    []float64 // object-count distribution 0…S of the valid scenes
 	Occupancy []float64 // per slot, share of the valid scenes with an object there
+	// Noise is the mean squared residual per pixel of the valid scenes over σ0²: 1 for
+	// true scenes, above 1 for scenes noisier than the data (NaN without valid scenes).
+	Noise float64
 }
 
 // Matches reports whether scene i holds the wanted objects in the wanted slots (Object 0:
@@ -150,26 +173,38 @@ func (r Readings) Matches(i int, wants []Want, elsewhere Elsewhere) bool {
 func (r Readings) Summarize(wants []Want, elsewhere Elsewhere) Summary {
 	n := r.N()
 	sm := Summary{N: n, Counts: make([]float64, r.Slots+1), Occupancy: make([]float64, r.Slots)}
-	valid := 0
+	valid, resid := 0, 0.0
 	for i := 0; i < n; i++ {
+		match := r.Matches(i, wants, elsewhere)
+		if match {
+			sm.Content++
+		}
 		if !r.Valid[i] {
 			sm.Invalid++
 			continue
 		}
 		valid++
+		if r.Resid != nil {
+			resid += r.Resid[i]
+		}
 		sm.Counts[r.Count[i]]++
 		for s, k := range r.Scene(i) {
 			if k != 0 {
 				sm.Occupancy[s]++
 			}
 		}
-		if r.Matches(i, wants, elsewhere) {
+		if match {
 			sm.Exact++
 		}
 	}
 	if n > 0 {
 		sm.Exact /= float64(n)
+		sm.Content /= float64(n)
 		sm.Invalid /= float64(n)
+	}
+	sm.Noise = math.NaN()
+	if valid > 0 && r.unit > 0 {
+		sm.Noise = resid / float64(valid) / r.unit
 	}
 	if valid > 0 {
 		for j := range sm.Counts {
