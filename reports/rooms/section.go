@@ -100,7 +100,7 @@ func settingView(r *reports.Report, orig *reports.SettingResults, rs *roomSettin
 	v := reports.SettingView{ID: s.ID, Title: s.Title, Notes: s.Notes}
 	fact := "yes: Theorem 3 applies (g ≡ 0 with exact scores)"
 	if rs.factorized != nil {
-		fact = "no — " + rs.factorized.Error()
+		fact = "no — " + strings.TrimPrefix(rs.factorized.Error(), "factorized: ")
 	}
 	truth := s.Truth
 	if s.TruthInfo != "" {
