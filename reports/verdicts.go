@@ -38,7 +38,16 @@ func (v Verdict) Glance() string {
 		}
 		ps = append(ps, s)
 		est += k
-		all += max(1, len(p.Comparisons)) // a part with nothing to compare counts as one open
+		all += len(p.Comparisons)
+		if len(p.Comparisons) == 0 { // a part without tests (exact statements, or missing) counts once, by its state
+			all++
+			switch p.State {
+			case Yes:
+				est++
+			case No:
+				opp++
+			}
+		}
 	}
 	noun := "comparisons"
 	if all == 1 {

@@ -67,6 +67,10 @@ func TestVerdictsNulls(t *testing.T) {
 	if g := v.Glance(); g != "a ? 1/2 · b ? · c ? — 1 of 4 comparisons established" {
 		t.Errorf("glance %q", g)
 	}
+	exact := Verdict{Parts: []VerdictPart{{Label: "x", State: Yes}, {Label: "y", State: No}, {Label: "z", State: Undecided, Missing: "no cells"}}}
+	if g := exact.Glance(); g != "x ✓ · y ✗ · z ? — 1 of 3 comparisons established, 1 the other way" {
+		t.Errorf("glance of parts without comparisons %q", g)
+	}
 	wide := Verdict{ID: "w", Study: "toy", Claim: "w", Outcome: Supported, Protocol: "by hand"}
 	rows := VerdictRows("toyprof", []Verdict{v, wide})
 	if len(rows) != 5 {
