@@ -121,6 +121,14 @@ type Judge struct {
 type part struct {
 	label string
 	cmps  []*Comparison
+	facts []Statement
+}
+
+// Statement is an exact statement a claim rests on (a closed form, a theorem check): it
+// holds or fails without a test, and adds no hypothesis to the claim's family.
+type Statement struct {
+	Desc  string
+	Holds bool
 }
 
 // NewJudge starts the verdict with this ID on the report (at the α of its -decide look).
@@ -138,7 +146,13 @@ func NewJudge(r *Report, id string) *Judge {
 
 // Part adds one part of the claim: it holds when every comparison is established.
 func (j *Judge) Part(label string, cmps ...*Comparison) {
-	j.parts = append(j.parts, part{label, cmps})
+	j.parts = append(j.parts, part{label: label, cmps: cmps})
+}
+
+// Statements adds one part of the claim that rests on exact statements: it holds when
+// every statement holds and fails when one does not (a part without any is undecided).
+func (j *Judge) Statements(label string, fs ...Statement) {
+	j.parts = append(j.parts, part{label: label, facts: fs})
 }
 
 // Threshold records a threshold of the rule, in words, for the verdict.
@@ -171,6 +185,14 @@ func (j *Judge) Verdict(study, claim, setting, text, rule, metric string) Verdic
 				noisy = true
 			}
 			v.Runs = max(v.Runs, len(c.D))
+		}
+		for _, f := range p.facts {
+			o := No
+			if f.Holds {
+				o = Yes
+			}
+			pt = append(pt, o)
+			ev = append(ev, fmt.Sprintf("(%s) %s (exact) → %s", p.label, f.Desc, o))
 		}
 		t := All(pt...)
 		if len(pt) == 0 {

@@ -60,7 +60,9 @@ func lookupMeasure(family string) (Measurement, error) {
 }
 
 // A Check computes a family's theorem checks for the report from the report node's inputs
-// (e.g. the Gaussian settings' Theorems 1–3; g ≡ 0 on a factorized room setting).
+// (e.g. the Gaussian settings' Theorems 1–3; g ≡ 0 on a factorized room setting). The
+// setting's Protocol is always set when a check runs (its family's, else the report's), so
+// a check may use the step count and sample sizes its cells were computed with.
 type Check func(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error)
 
 var checks = map[string]Check{}
@@ -74,10 +76,17 @@ func RegisterChecks(family string, c Check) {
 	checks[family] = c
 }
 
-// familyChecks runs the family's checks (none when it registered none).
-func familyChecks(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error) {
-	if c, ok := checks[rs.Family]; ok {
-		return c(env, rs)
+// familyChecks runs the family's checks (none when it registered none) on the setting with
+// its protocol filled in (prof, the report's, when the family has no sizes of its own).
+func familyChecks(env *Env, rs *ReportSetting, prof reports.Protocol) ([]reports.TheoremCheck, error) {
+	c, ok := checks[rs.Family]
+	if !ok {
+		return nil, nil
 	}
-	return nil, nil
+	if rs.Protocol == nil {
+		cp := *rs
+		cp.Protocol = &prof
+		rs = &cp
+	}
+	return c(env, rs)
 }

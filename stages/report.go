@@ -176,7 +176,7 @@ func loadReport(env *Env, p *ReportParams) (*reports.Report, error) {
 		}
 		st.Settings = append(st.Settings, *s)
 		st.Results = append(st.Results, results...)
-		checks, err := familyChecks(env, rs)
+		checks, err := familyChecks(env, rs, p.Protocol)
 		if err != nil {
 			return nil, fmt.Errorf("report: theorem checks for %s: %w", rs.ID, err)
 		}

@@ -103,7 +103,7 @@ func (s Setup) A() (*mat.Dense, error) {
 		}
 	}
 	if det := mat.Det(A); math.Abs(det) < 1e-12 {
-		return nil, fmt.Errorf("linear map: the map is singular (det %.3g); Theorem 6.1 needs an invertible map", det)
+		return nil, fmt.Errorf("linear map: the map is singular (det %.3g); Theorem 6.1 needs an invertible map", det+0)
 	}
 	return A, nil
 }

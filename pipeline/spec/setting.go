@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/stages"
 )
@@ -116,7 +117,10 @@ func (d *draft) build() (*Setting, error) {
 	if err := checkMethods(h.Methods); err != nil {
 		return fail("%v", err)
 	}
-	if len(h.Sources) < 2 {
+	// A setting without sources: has them derived by its family (e.g. scenes: one per
+	// conditional and the background, with the weights of the composition).
+	derived := d.weights == nil
+	if len(h.Sources) < 2 && !derived {
 		return fail("has %d sources; a composition needs at least two", len(h.Sources))
 	}
 	names := map[string]bool{}
@@ -142,16 +146,26 @@ func (d *draft) build() (*Setting, error) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	if len(s.Sources) != len(h.Sources) {
+	if derived {
+		if len(s.Sources) == 0 {
+			return fail("has no sources; a composition needs at least two (write sources:)")
+		}
+		if err := checkDerived(s.Sources); err != nil {
+			return fail("family %s: %v", h.Family, err)
+		}
+	} else if len(s.Sources) != len(h.Sources) {
 		return fail("family %s built %d sources from %d entries of sources:", h.Family, len(s.Sources), len(h.Sources))
 	}
 	s.ID, s.Title, s.Kind, s.Family, s.Claim, s.Notes, s.Methods = h.ID, h.Title, h.Kind, h.Family, h.Claim, h.Notes, h.Methods
 	if s.Title == "" {
 		s.Title = h.ID
 	}
-	for i, src := range h.Sources {
-		s.Sources[i].Name, s.Sources[i].Weight = src.Name, src.Weight
-		dist, err := s.Sources[i].Spec.Dist()
+	for i := range s.Sources {
+		if !derived {
+			s.Sources[i].Name, s.Sources[i].Weight = h.Sources[i].Name, h.Sources[i].Weight
+		}
+		src := s.Sources[i]
+		dist, err := src.Spec.Dist()
 		if err != nil {
 			return fail("source %s: %v", src.Name, err)
 		}
@@ -159,7 +173,7 @@ func (d *draft) build() (*Setting, error) {
 			s.Dim = dist.Dim()
 		}
 		if dist.Dim() != s.Dim {
-			return fail("source %s has dimension %d but source %s has %d; all sources need one dimension", src.Name, dist.Dim(), h.Sources[0].Name, s.Dim)
+			return fail("source %s has dimension %d but source %s has %d; all sources need one dimension", src.Name, dist.Dim(), s.Sources[0].Name, s.Dim)
 		}
 	}
 	if s.Truth == "" {
@@ -172,4 +186,26 @@ func (d *draft) build() (*Setting, error) {
 		return fail("%v", err)
 	}
 	return s, nil
+}
+
+// checkDerived checks the sources a family derived for a setting without sources: what
+// spec checks of written ones (count, unique names, finite bounded weights).
+func checkDerived(srcs []cell.Source) error {
+	if len(srcs) < 2 || len(srcs) > maxSources {
+		return fmt.Errorf("derived %d sources; a composition needs 2 to %d", len(srcs), maxSources)
+	}
+	names := map[string]bool{}
+	for i, src := range srcs {
+		if src.Name == "" || names[src.Name] {
+			return fmt.Errorf("derived source %d has an empty or repeated name %q", i, src.Name)
+		}
+		names[src.Name] = true
+		if err := Finite(SourceAt(i, src.Name)+".weight", src.Weight); err != nil {
+			return err
+		}
+		if math.Abs(src.Weight) > maxWeight {
+			return fmt.Errorf("derived weight %v of source %s; |weight| must be at most %g", src.Weight, src.Name, maxWeight)
+		}
+	}
+	return nil
 }

@@ -4,7 +4,8 @@
 package studies
 
 import (
-	_ "github.com/compdiff/compdiff/reports/methods"   // methods.md
-	_ "github.com/compdiff/compdiff/reports/rooms"     // seed 000 §5.3: objects in a room
-	_ "github.com/compdiff/compdiff/reports/synthetic" // seed 000's synthetic settings
+	_ "github.com/compdiff/compdiff/reports/methods"    // methods.md
+	_ "github.com/compdiff/compdiff/reports/projective" // seed 002: object scenes and linear maps
+	_ "github.com/compdiff/compdiff/reports/rooms"      // seed 000 §5.3: objects in a room
+	_ "github.com/compdiff/compdiff/reports/synthetic"  // seed 000's synthetic settings
 )
