@@ -201,4 +201,3 @@ func (r *Runner) runNode(ctx context.Context, n *plan.Node, prog *Progress) erro
 	prog.Done(n.Key)
 	return nil
 }
-
