@@ -44,4 +44,3 @@ func assembleCoverage(env *Env, rs *ReportSetting) ([]reports.CoverageResult, er
 	}
 	return cov, nil
 }
-
