@@ -40,7 +40,7 @@ type Spec struct {
 
 // Load reads the built-in spec and, if userFile is not empty, applies it on top.
 func Load(userFile string) (*Spec, error) {
-	base, err := parseSpec(builtinSpec, "built-in spec")
+	base, err := builtin()
 	if err != nil {
 		return nil, err
 	}
