@@ -74,11 +74,8 @@ func NewFullGaussianSource(mean []float64, cov mat.Symmetric) (SourceSpec, error
 // SetupOf reads a linear-map setting's concepts and map from its measurement params.
 func SetupOf(m *cell.Measure) (linmap.Setup, error) {
 	var s linmap.Setup
-	if m == nil || m.Family != LinearMapFamily {
-		return s, fmt.Errorf("the setting has no linear-map measurement")
-	}
-	if err := strictJSON(m.Params, &s); err != nil {
-		return s, fmt.Errorf("linear-map measurement params: %w", err)
+	if err := measureParams(m, LinearMapFamily, &s); err != nil {
+		return s, err
 	}
 	return s, s.Validate()
 }

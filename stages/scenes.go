@@ -137,13 +137,18 @@ func sampleSceneExact(p *TruthParams, _ []dist.Dist, r *rand.Rand) ([]float64, m
 // TaskOf reads a scenes setting's task from its measurement params.
 func TaskOf(m *cell.Measure) (scene.Task, error) {
 	var t scene.Task
-	if m == nil || m.Family != ScenesFamily {
-		return t, fmt.Errorf("the setting has no scenes measurement")
+	return t, measureParams(m, ScenesFamily, &t)
+}
+
+// measureParams decodes a family's measurement params strictly into v.
+func measureParams(m *cell.Measure, family string, v any) error {
+	if m == nil || m.Family != family {
+		return fmt.Errorf("the setting has no %s measurement", family)
 	}
-	if err := strictJSON(m.Params, &t); err != nil {
-		return t, fmt.Errorf("scenes measurement params: %w", err)
+	if err := strictJSON(m.Params, v); err != nil {
+		return fmt.Errorf("%s measurement params: %w", family, err)
 	}
-	return t, nil
+	return nil
 }
 
 // measureScenes reads each sample and each ground-truth scene (scene.Reader at

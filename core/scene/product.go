@@ -86,8 +86,19 @@ func (p *SlotProduct) Dim() int { return p.sp.Dim() }
 // returns their log-sum-exp.
 func (p *SlotProduct) slot(s int, a, v float64, x []float64, lk []float64) float64 {
 	P := p.sp.Cell
-	cell := x[s*P : (s+1)*P]
 	norm := -0.5 * float64(P) * (log2Pi + math.Log(v))
+	mx := p.logits(s, a, v, x[s*P:(s+1)*P], lk) + norm
+	sum := 0.0
+	for k := range lk {
+		lk[k] += norm
+		sum += math.Exp(lk[k] - mx)
+	}
+	return mx + math.Log(sum)
+}
+
+// logits writes log π_s(k) − |cell − a·t_k|²/2v into lk (−Inf where π_s(k) = 0) and
+// returns their maximum.
+func (p *SlotProduct) logits(s int, a, v float64, cell, lk []float64) float64 {
 	mx := math.Inf(-1)
 	for k, t := range p.tmpl {
 		if math.IsInf(p.logp[s][k], -1) {
@@ -99,14 +110,10 @@ func (p *SlotProduct) slot(s int, a, v float64, x []float64, lk []float64) float
 			e := xv - a*t[j]
 			q += e * e
 		}
-		lk[k] = p.logp[s][k] + norm - 0.5*q/v
+		lk[k] = p.logp[s][k] - 0.5*q/v
 		mx = math.Max(mx, lk[k])
 	}
-	sum := 0.0
-	for _, l := range lk {
-		sum += math.Exp(l - mx)
-	}
-	return mx + math.Log(sum)
+	return mx
 }
 
 func (p *SlotProduct) LogProb(x []float64) float64 {
@@ -137,20 +144,7 @@ func (p *SlotProduct) NoisedScore(alpha, sigma float64, x, out []float64) {
 			}
 			r[only] = 1
 		} else {
-			mx := math.Inf(-1)
-			for k, t := range p.tmpl {
-				if math.IsInf(p.logp[s][k], -1) {
-					r[k] = math.Inf(-1)
-					continue
-				}
-				q := 0.0
-				for j, xv := range cell {
-					e := xv - alpha*t[j]
-					q += e * e
-				}
-				r[k] = p.logp[s][k] - 0.5*q/v
-				mx = math.Max(mx, r[k])
-			}
+			mx := p.logits(s, alpha, v, cell, r)
 			sum := 0.0
 			for k := range r {
 				r[k] = math.Exp(r[k] - mx)

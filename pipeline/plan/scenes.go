@@ -51,10 +51,7 @@ func Scenes(b *Builder, s *cell.Setting) stages.ReportSetting {
 	for run := 0; run < b.RunsOf(s.ID); run++ {
 		seed := prof.Seed + uint64(run)
 		tag := fmt.Sprintf("%s run %d", s.ID, run)
-		truth := b.Add("truth", stages.TruthParams{
-			Sources: s.Specs(), Weights: s.Weights(), Method: s.Truth, N: prof.TruthN,
-			Oversample: prof.OversampleFor(s), Safety: prof.SafetyFor(s), Seed: seed,
-		}, nil, s.ID, tag+" truth")
+		truth := b.reportIn[rs.Truths[run]] // the run's ground truth, as Compose planned it
 		for _, n := range prof.Ns {
 			pools := map[string]*Node{}
 			for a, c := range classes {

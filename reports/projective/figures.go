@@ -25,11 +25,12 @@ type series struct {
 	noPoints  bool
 }
 
-// linePanel draws the series on one panel with a legend.
-func linePanel(title, xl, yl string, ss []series) (*plot.Plot, error) {
+// linePanel draws the series on one panel with a legend in the left corner at top or
+// bottom, where the study's curves leave room.
+func linePanel(title, xl, yl string, top bool, ss []series) (*plot.Plot, error) {
 	p := figure.New(title)
 	p.X.Label.Text, p.Y.Label.Text = xl, yl
-	p.Legend.Top = true
+	p.Legend.Top, p.Legend.Left = top, true
 	for _, s := range ss {
 		var pts figure.XYErrs
 		for i := range s.x {
@@ -114,7 +115,7 @@ func shareFigure(r *reports.Report, ss []*sceneSetting) (figure.Grid, error) {
 				st := rowStyle[min(i, len(rowStyle)-1)]
 				lines = append(lines, cellSeries(r.Agg, rw.label, x, keys, st.clr, st.dash))
 			}
-			p, err := linePanel(bgLabel(bg)+" background", "k (objects requested)", "exact-k share", lines)
+			p, err := linePanel(bgLabel(bg)+" background", "k (objects requested)", "exact-k share", false, lines)
 			if err != nil {
 				return figure.Grid{}, err
 			}
@@ -154,7 +155,7 @@ func scenesFigure(ss []*sceneSetting) (figure.Grid, error) {
 			for _, src := range srcs {
 				var line []*plot.Plot
 				for _, s := range sw {
-					p, err := stripPanel(fmt.Sprintf("%s, %s, k=%d", bgLabel(bg), src.name, s.K), s, src.pts(s))
+					p, err := stripPanel(fmt.Sprintf("%s, %s, k=%d", shortLabel(bg), src.name, s.K), s, src.pts(s))
 					if err != nil {
 						return figure.Grid{}, err
 					}
@@ -192,19 +193,24 @@ func stripPanel(title string, s *sceneSetting, pts reports.Points) (*plot.Plot, 
 		p.HideAxes()
 		return p, nil
 	}
+	// Slots side by side, one blank (NaN, drawn white) column between neighbours.
+	width := sp.Slots*(w+1) - 1
 	var imgs [][]float64
 	for i := 0; i < n; i++ {
-		im := make([]float64, h*w*sp.Slots)
+		im := make([]float64, h*width)
+		for j := range im {
+			im[j] = math.NaN()
+		}
 		for sl := 0; sl < sp.Slots; sl++ {
 			for j := 0; j < sp.Cell; j++ {
 				rr, cc := j/w, j%w
-				im[rr*w*sp.Slots+sl*w+cc] = pts.X[i*pts.D+sl*sp.Cell+j]
+				im[rr*width+sl*(w+1)+cc] = pts.X[i*pts.D+sl*sp.Cell+j]
 			}
 		}
 		imgs = append(imgs, im)
 	}
 	lo, hi := levels(sp.Empty, sp.Objects)
-	img, err := figure.Mosaic(imgs, h, w*sp.Slots, 1, 6, lo, hi)
+	img, err := figure.Mosaic(imgs, h, width, 1, 6, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -252,11 +258,19 @@ func gapFigure(r *reports.Report, ms []*mapSetting) (figure.Grid, error) {
 			cellSeries(r.Agg, fmt.Sprintf("FKC K=%d, sampled", kmax), x, fkc, figure.Palette[4], nil),
 			cellSeries(r.Agg, "exact samples (floor)", x, floor, figure.Palette[2], figure.Dashes[2]),
 		}
-		p, err := linePanel(c+" concepts", "shear γ", "W2 to C[A♯p]", lines)
+		p, err := linePanel(c+" concepts", "shear γ", "W2 to C[A♯p]", true, lines)
 		if err != nil {
 			return figure.Grid{}, err
 		}
 		panels = append(panels, p)
 	}
 	return figure.Grid{Title: "§7: the gap against the shear", Plots: [][]*plot.Plot{panels}, TileW: vg.Points(280), TileH: vg.Points(240)}, nil
+}
+
+// shortLabel names a background in panel titles.
+func shortLabel(bg string) string {
+	if bg == bgBayes {
+		return "Bayes"
+	}
+	return bgLabel(bg)
 }

@@ -107,10 +107,15 @@ func sweep(ss []*sceneSetting, sc, bg string) []*sceneSetting {
 
 // scenesIn lists the distinct scenes (JSON) in order of appearance.
 func scenesIn(ss []*sceneSetting) []string {
+	return distinct(ss, func(s *sceneSetting) string { return s.scene })
+}
+
+// distinct lists the distinct keys of xs in order of appearance.
+func distinct[T any](xs []T, key func(T) string) []string {
 	var out []string
-	for _, s := range ss {
-		if !slices.Contains(out, s.scene) {
-			out = append(out, s.scene)
+	for _, x := range xs {
+		if k := key(x); !slices.Contains(out, k) {
+			out = append(out, k)
 		}
 	}
 	return out
@@ -183,11 +188,7 @@ func mapsOf(r *reports.Report, settings []*reports.SettingResults) []*mapSetting
 		if err != nil {
 			continue
 		}
-		ms := &mapSetting{SettingResults: s, Setup: su, Concepts: su.Name, Gamma: math.NaN(), Rotation: su.Rotation != nil}
-		if ms.Concepts == "" {
-			js, _ := json.Marshal(su.Of())
-			ms.Concepts = string(js)
-		}
+		ms := &mapSetting{SettingResults: s, Setup: su, Concepts: conceptsName(su), Gamma: math.NaN(), Rotation: su.Rotation != nil}
 		if su.Shear != nil {
 			ms.Gamma = *su.Shear
 		}
@@ -210,13 +211,7 @@ func mapsOf(r *reports.Report, settings []*reports.SettingResults) []*mapSetting
 
 // conceptSets lists the distinct concepts in order of appearance.
 func conceptSets(ms []*mapSetting) []string {
-	var out []string
-	for _, m := range ms {
-		if !slices.Contains(out, m.Concepts) {
-			out = append(out, m.Concepts)
-		}
-	}
-	return out
+	return distinct(ms, func(m *mapSetting) string { return m.Concepts })
 }
 
 // shears lists the shear settings of one concept set by γ, and its rotations.
@@ -285,11 +280,7 @@ func conceptGroups(settings []*reports.SettingResults) []conceptGroup {
 		if json.Unmarshal(s.Measure.Params, &su) != nil {
 			continue
 		}
-		name := su.Name
-		if name == "" {
-			js, _ := json.Marshal(su.Of())
-			name = string(js)
-		}
+		name := conceptsName(su)
 		i := slices.IndexFunc(out, func(c conceptGroup) bool { return c.name == name })
 		if i < 0 {
 			out = append(out, conceptGroup{name: name})
@@ -298,4 +289,13 @@ func conceptGroups(settings []*reports.SettingResults) []conceptGroup {
 		out[i].ids = append(out[i].ids, s.ID)
 	}
 	return out
+}
+
+// conceptsName is the concepts' built-in name, else their JSON.
+func conceptsName(su linmap.Setup) string {
+	if su.Name != "" {
+		return su.Name
+	}
+	js, _ := json.Marshal(su.Of())
+	return string(js)
 }

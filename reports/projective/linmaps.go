@@ -24,6 +24,19 @@ func mapsView(r *reports.Report, ms []*mapSetting, out *reports.Output) (reports
 			{Name: "Measure", Value: "W2 between the Gaussian fitted to the samples and C[A♯p]; the same for as many exact samples (the floor); closed forms of the naive samplers' output laws (core/linmap)"},
 			{Name: "Protocol", Value: fmt.Sprintf("%d runs, %d samples per cell, %d steps, exact scores, K %v", p.Runs, p.Samples, p.Steps, p.Ks)},
 		}}
+	for _, c := range conceptSets(ms) {
+		var bad []string
+		for _, m := range ms {
+			if m.Concepts == c && m.Gaps.MinPrecision <= 0 {
+				bad = append(bad, fmt.Sprintf("%s (%.3g)", m.mapName(), m.Gaps.MinPrecision))
+			}
+		}
+		if len(bad) == 0 {
+			v.Notes = append(v.Notes, c+": FKC's intermediate targets are proper under every map here (the least eigenvalue of Λ(s) stays positive), so FKC with exact scores can remove the gap.")
+		} else {
+			v.Notes = append(v.Notes, c+": FKC's intermediate targets are improper under "+strings.Join(bad, ", ")+" (least eigenvalue of Λ(s) ≤ 0): there FKC with exact scores cannot remove the gap, whatever K.")
+		}
+	}
 	figs, err := out.Figures([]reports.FigureJob{{Base: "projective-gap", Caption: "§7: the gap to C[A♯p] against the shear γ — closed forms of the continuous naive SDE and ODE (lines), the sampled naive SDE and FKC at the largest K (mean ± std over runs) and the floor of as many exact samples",
 		Draw: func() (figure.Grid, error) { return gapFigure(r, ms) }}})
 	v.Figures = figs
