@@ -39,16 +39,9 @@ func Calibrate(prof *spec.Profile, settings []*spec.Setting) *Plan {
 		for run := 0; run < c.Runs; run++ {
 			seed := fp.Seed + uint64(run)
 			tag := fmt.Sprintf("%s run %d", s.ID, run)
-			truth := b.Add("truth", stages.TruthParams{
-				Sources: s.Specs(), Weights: w, Method: s.Truth, N: fp.TruthN,
-				Oversample: fp.OversampleFor(s), Safety: fp.SafetyFor(s), Seed: seed,
-			}, nil, s.ID, tag+" truth")
+			truth := b.Truth(s, fp, seed, tag)
 			for _, n := range c.Ns {
-				pools := make([]*Node, len(s.Sources))
-				for a, src := range s.Sources {
-					pools[a] = b.Add("dataset", stages.DatasetParams{Source: src.Spec, N: n, Seed: seed},
-						nil, s.ID, fmt.Sprintf("%s pool %s N=%d", tag, src.Name, n))
-				}
+				pools := b.Pools(s, n, seed, tag)
 				for i, t := range trainings {
 					tf := fp.Clone()
 					tf.Train = t

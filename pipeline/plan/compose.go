@@ -34,10 +34,7 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 	for run := 0; run < b.RunsOf(s.ID); run++ {
 		seed := prof.Seed + uint64(run)
 		tag := fmt.Sprintf("%s run %d", s.ID, run)
-		truth := b.Add("truth", stages.TruthParams{
-			Sources: s.Specs(), Weights: w, Method: s.Truth, N: prof.TruthN,
-			Oversample: prof.OversampleFor(s), Safety: prof.SafetyFor(s), Seed: seed,
-		}, nil, s.ID, tag+" truth")
+		truth := b.Truth(s, prof, seed, tag)
 		rs.Truths = append(rs.Truths, b.Use(truth))
 		// result adds the sample and metrics nodes of one cell; its coordinates travel in the
 		// artifacts, so the report and results.csv read every method the same way.
@@ -80,11 +77,7 @@ func Compose(b *Builder, s *cell.Setting) stages.ReportSetting {
 			methodCells(cell.Exact(), stages.ScoresAnalytic, nil, s.Specs())
 		}
 		for _, n := range prof.Ns {
-			pools := make([]*Node, len(s.Sources))
-			for a, src := range s.Sources {
-				pools[a] = b.Add("dataset", stages.DatasetParams{Source: src.Spec, N: n, Seed: seed},
-					nil, s.ID, fmt.Sprintf("%s pool %s N=%d", tag, src.Name, n))
-			}
+			pools := b.Pools(s, n, seed, tag)
 			if labels, err := stages.CoInDLabels(w); err == nil && slices.Contains(prof.CoInDNs, n) {
 				// CoInD's marginals composed naively (K = 1) and with FKC at every K.
 				for _, lambda := range prof.CoInDLambdas {
@@ -196,4 +189,22 @@ func (b *Builder) learnedSources(prof *spec.Profile, s *cell.Setting, col cell.C
 		out = append(out, stages.ReportLearned{Source: src.Name, Column: col, Samples: b.Use(smp)})
 	}
 	return out
+}
+
+// Truth is the ground-truth node of one run of a setting (seed and tag are the run's).
+func (b *Builder) Truth(s *cell.Setting, prof *spec.Profile, seed uint64, tag string) *Node {
+	return b.Add("truth", stages.TruthParams{
+		Sources: s.Specs(), Weights: s.Weights(), Method: s.Truth, N: prof.TruthN,
+		Oversample: prof.OversampleFor(s), Safety: prof.SafetyFor(s), Seed: seed,
+	}, nil, s.ID, tag+" truth")
+}
+
+// Pools are the training-pool nodes of one run of a setting, one per source, of size n.
+func (b *Builder) Pools(s *cell.Setting, n int, seed uint64, tag string) []*Node {
+	pools := make([]*Node, len(s.Sources))
+	for a, src := range s.Sources {
+		pools[a] = b.Add("dataset", stages.DatasetParams{Source: src.Spec, N: n, Seed: seed},
+			nil, s.ID, fmt.Sprintf("%s pool %s N=%d", tag, src.Name, n))
+	}
+	return pools
 }
