@@ -223,3 +223,29 @@ func section7Rule(concepts string) func(*reports.Report) reports.Verdict {
 		return reports.Verdict{}
 	}
 }
+
+// -decide adds runs to the settings a verdict reads: uses names every verdict the study
+// gives, by the same IDs.
+func TestUsesNameTheVerdicts(t *testing.T) {
+	w := coupledWorld()
+	w.settings = append(w.settings, mapWorld().settings...)
+	w.theorems = append(w.theorems, mapWorld().theorems...)
+	rep := w.report(rand.New(rand.NewPCG(1, 2)), func(*reports.SettingResults, cell.Cell, string, *rand.Rand) float64 { return 0.5 })
+	var ss []*reports.SettingResults
+	var cs []*cell.Setting
+	for i := range rep.Settings {
+		ss = append(ss, &rep.Settings[i])
+		cs = append(cs, &rep.Settings[i].Setting)
+	}
+	want := map[string]bool{}
+	for _, v := range verdicts(rep, ss) {
+		want[v.ID] = true
+	}
+	got := map[string]bool{}
+	for _, u := range uses(cs) {
+		got[u.ID] = len(u.Settings) > 0
+	}
+	if len(want) != 5 || fmt.Sprint(want) != fmt.Sprint(got) { // one set of concepts here
+		t.Errorf("verdicts %v, uses %v", want, got)
+	}
+}
