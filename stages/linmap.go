@@ -179,10 +179,7 @@ func linearMapChecks(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error
 		return nil, err
 	}
 	var out []reports.TheoremCheck
-	check := func(th, q string, want, got, tol float64, note string) {
-		out = append(out, reports.TheoremCheck{Theorem: th, Setting: rs.ID, Quantity: q, Expected: want, Measured: got,
-			Tolerance: tol, Pass: math.Abs(got-want) <= tol, Note: note})
-	}
+	check := checker(rs.ID, &out)
 	ds, err := Dists(rs.Specs())
 	if err != nil {
 		return nil, err

@@ -222,10 +222,7 @@ func sceneChecks(env *Env, rs *ReportSetting) ([]reports.TheoremCheck, error) {
 		return nil, err
 	}
 	var out []reports.TheoremCheck
-	check := func(th, q string, want, got, tol float64, note string) {
-		out = append(out, reports.TheoremCheck{Theorem: th, Setting: rs.ID, Quantity: q, Expected: want, Measured: got,
-			Tolerance: tol, Pass: math.Abs(got-want) <= tol, Note: note})
-	}
+	check := checker(rs.ID, &out)
 	if law, err := cm.Projective(); err == nil && len(rs.Truths) > 0 {
 		pts, _, err := points(env, rs.Truths[0])
 		if err != nil {
@@ -371,4 +368,12 @@ func otherOccupancy(t scene.Task, l scene.Law) (float64, bool) {
 		return 0, false
 	}
 	return sum / float64(n), true
+}
+
+// checker returns a function adding to out one check of setting: |measured − expected| ≤ tol.
+func checker(setting string, out *[]reports.TheoremCheck) func(th, q string, want, got, tol float64, note string) {
+	return func(th, q string, want, got, tol float64, note string) {
+		*out = append(*out, reports.TheoremCheck{Theorem: th, Setting: setting, Quantity: q, Expected: want, Measured: got,
+			Tolerance: tol, Pass: math.Abs(got-want) <= tol, Note: note})
+	}
 }
