@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/reports"
 )
 
@@ -34,7 +35,32 @@ func RegisterMeasure(family string, m Measurement) {
 	if _, dup := measures[family]; dup {
 		panic("stages: measurement of family " + family + " registered twice")
 	}
+	if _, dup := inputMeasures[family]; dup {
+		panic("stages: measurement of family " + family + " registered twice")
+	}
 	measures[family] = m
+}
+
+// An InputMeasurement is a Measurement that also reads the metrics node's other inputs
+// (besides "samples" and "truth"): input(name) reads part "main" of one, e.g. "model", the
+// network whose samples are measured, for a family that measures the network itself (seed
+// 001's locality of a learned score).
+type InputMeasurement func(params json.RawMessage, x, truth []float64, d int, input func(name string) (*data.Table, error)) ([]Value, error)
+
+var inputMeasures = map[string]InputMeasurement{}
+
+// RegisterInputMeasure adds the measurement of a family that reads the metrics node's other
+// inputs (InputMeasurement). A family registers one measurement, of either kind; twice panics.
+func RegisterInputMeasure(family string, m InputMeasurement) {
+	measureMu.Lock()
+	defer measureMu.Unlock()
+	if _, dup := measures[family]; dup {
+		panic("stages: measurement of family " + family + " registered twice")
+	}
+	if _, dup := inputMeasures[family]; dup {
+		panic("stages: measurement of family " + family + " registered twice")
+	}
+	inputMeasures[family] = m
 }
 
 // HasMeasure tells whether a family registered a measurement.
@@ -42,7 +68,25 @@ func HasMeasure(family string) bool {
 	measureMu.RLock()
 	defer measureMu.RUnlock()
 	_, ok := measures[family]
-	return ok
+	_, in := inputMeasures[family]
+	return ok || in
+}
+
+// measureOf is a family's measurement of either kind, as an InputMeasurement.
+func measureOf(family string) (InputMeasurement, error) {
+	measureMu.RLock()
+	m, ok := inputMeasures[family]
+	measureMu.RUnlock()
+	if ok {
+		return m, nil
+	}
+	plain, err := lookupMeasure(family)
+	if err != nil {
+		return nil, err
+	}
+	return func(params json.RawMessage, x, truth []float64, d int, _ func(string) (*data.Table, error)) ([]Value, error) {
+		return plain(params, x, truth, d)
+	}, nil
 }
 
 func lookupMeasure(family string) (Measurement, error) {
@@ -53,6 +97,9 @@ func lookupMeasure(family string) (Measurement, error) {
 	}
 	var names []string
 	for n := range measures {
+		names = append(names, n)
+	}
+	for n := range inputMeasures {
 		names = append(names, n)
 	}
 	sort.Strings(names)

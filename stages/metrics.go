@@ -18,8 +18,9 @@ const MetricsVersion = 4 // 2: carries its samples' cell; 3: MMD² kernel sums i
 type MetricsParams struct {
 	Projections int    `json:"projections"`
 	Seed        uint64 `json:"seed"`
-	// Measure adds the setting family's own measurement (RegisterMeasure); nil for families
-	// measured by SW2 and MMD² alone, whose keys it therefore leaves unchanged.
+	// Measure adds the setting family's own measurement (RegisterMeasure, or
+	// RegisterInputMeasure for one that reads the node's inputs besides samples and truth);
+	// nil for families measured by SW2 and MMD² alone, whose keys it therefore leaves unchanged.
 	Measure *cell.Measure `json:"measure,omitempty"`
 }
 
@@ -55,11 +56,11 @@ func runMetrics(_ context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	// trajectory is seen as such, not only through the SW2 it inflates.
 	names, vals := []string{"sw2", "mmd2", "escaped"}, []float64{sw2, mmd2, metrics.Escaped(x, y, d)}
 	if p.Measure != nil {
-		m, err := lookupMeasure(p.Measure.Family)
+		m, err := measureOf(p.Measure.Family)
 		if err != nil {
 			return nil, err
 		}
-		extra, err := m(p.Measure.Params, x, y, d)
+		extra, err := m(p.Measure.Params, x, y, d, env.Input)
 		if err != nil {
 			return nil, fmt.Errorf("measurement of family %s: %w", p.Measure.Family, err)
 		}

@@ -49,6 +49,31 @@ type SampleParams struct {
 	// Cell names the result cell these samples are (nil for samples that are not one, such as
 	// a single source's samples for the figures); it is written into the artifact's metadata.
 	Cell *cell.Cell `json:"cell,omitempty"`
+	// Cond is a registered score model's own conditioning (RegisterScores), e.g. the cells a
+	// location-conditioned network is asked for; the built-in models leave it out, so their
+	// keys are unchanged.
+	Cond json.RawMessage `json:"cond,omitempty"`
+}
+
+// A ScoresBuilder builds the score field of a study's own kind of score model
+// (RegisterScores) for a sample node, from its params (p.Cond is the kind's conditioning)
+// and inputs (e.g. "model", the kind's train node).
+type ScoresBuilder func(env *Env, p *SampleParams) (score.Field, error)
+
+var scoreKinds = map[string]ScoresBuilder{}
+
+// RegisterScores adds a kind of score model a sample node may use: the seam through which a
+// study samples its own networks (analytic, conditional, separate and coind are built in).
+// Call it from an init function; registering a kind twice panics.
+func RegisterScores(kind string, b ScoresBuilder) {
+	switch kind {
+	case ScoresAnalytic, ScoresConditional, ScoresSeparate, ScoresCoInD:
+		panic("stages: score model " + kind + " is built in")
+	}
+	if _, dup := scoreKinds[kind]; dup {
+		panic("stages: score model " + kind + " registered twice")
+	}
+	scoreKinds[kind] = b
 }
 
 func init() { register(Def{Name: "sample", Version: SampleVersion, Run: runSample}) }
@@ -65,7 +90,10 @@ func (p *SampleParams) field(env *Env) (score.Field, error) {
 	case ScoresConditional, ScoresSeparate, ScoresCoInD:
 		return learnedField(env, p.Scores, p.Dim, len(p.Weights))
 	}
-	return nil, fmt.Errorf("unknown score model %q (want analytic, conditional, separate or coind)", p.Scores)
+	if b, ok := scoreKinds[p.Scores]; ok {
+		return b(env, p)
+	}
+	return nil, fmt.Errorf("unknown score model %q (want analytic, conditional, separate, coind or a registered kind)", p.Scores)
 }
 
 func runSample(ctx context.Context, env *Env, raw json.RawMessage) (*Output, error) {

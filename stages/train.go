@@ -38,6 +38,32 @@ type TrainParams struct {
 	// CoInD only: the penalty weight λ and the joint condition of every pool.
 	Lambda *float64   `json:"lambda,omitempty"`
 	Labels []dsm.Cond `json:"labels,omitempty"`
+	// Params is a registered kind's own description (RegisterTrainer); the built-in kinds
+	// leave it out, so their keys are unchanged.
+	Params json.RawMessage `json:"params,omitempty"`
+}
+
+// A Trainer trains a score network of a study's own kind (RegisterTrainer) from the train
+// node's params (p.Params is the kind's own JSON) and inputs; progress must be called after
+// every iteration with the number done (it stops the training when the run is cancelled).
+// It returns the network, its loss curve and metadata that the weights artifact carries
+// besides "kind" and "config" (what the kind's score fields need to rebuild it).
+type Trainer func(env *Env, p *TrainParams, progress func(iter int)) (*nn.MLP, []dsm.LossPoint, map[string]string, error)
+
+var trainers = map[string]Trainer{}
+
+// RegisterTrainer adds a kind of train node: the seam through which a study brings its own
+// networks (conditional, separate and coind are built in). Call it from an init function;
+// registering a kind twice panics.
+func RegisterTrainer(kind string, t Trainer) {
+	switch kind {
+	case ScoresConditional, ScoresSeparate, ScoresCoInD:
+		panic("stages: train kind " + kind + " is built in")
+	}
+	if _, dup := trainers[kind]; dup {
+		panic("stages: train kind " + kind + " registered twice")
+	}
+	trainers[kind] = t
 }
 
 func init() { register(Def{Name: "train", Version: TrainVersion, Run: runTrain}) }
@@ -81,12 +107,15 @@ func runTrain(ctx context.Context, env *Env, raw json.RawMessage) (*Output, erro
 	}
 	start := time.Now()
 	var (
-		m    *nn.MLP
-		loss []dsm.LossPoint
-		err  error
+		m     *nn.MLP
+		loss  []dsm.LossPoint
+		extra map[string]string
+		err   error
 	)
 	if err := catchCancel(func() {
 		switch {
+		case trainers[p.Kind] != nil:
+			m, loss, extra, err = trainers[p.Kind](env, &p, ctxProgress)
 		case p.Kind == ScoresConditional:
 			m, loss, err = dsm.TrainConditional(pools, p.Dim, p.config(), r, ctxProgress)
 		case p.Kind == ScoresCoInD:
@@ -105,7 +134,11 @@ func runTrain(ctx context.Context, env *Env, raw json.RawMessage) (*Output, erro
 		return nil, err
 	}
 	secs := time.Since(start).Seconds()
-	meta := map[string]string{"kind": p.Kind}
+	meta := map[string]string{}
+	for k, v := range extra {
+		meta[k] = v
+	}
+	meta["kind"] = p.Kind
 	if p.Kind == ScoresCoInD {
 		lj, _ := json.Marshal(p.Labels)
 		meta["labels"] = string(lj)

@@ -9,7 +9,10 @@ package cell
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // Model is the kind of score model a result came from.
@@ -25,13 +28,44 @@ const (
 	CoInD Model = "coind"
 )
 
-// ParseModel accepts the model kinds by name.
+// ParseModel accepts the model kinds by name: the built-in ones and those a study
+// registered (RegisterModel).
 func ParseModel(s string) (Model, error) {
 	switch m := Model(s); m {
 	case Conditional, Separate, Analytic, CoInD:
 		return m, nil
 	}
-	return "", fmt.Errorf("unknown score model %q (want conditional, separate, coind or analytic)", s)
+	modelMu.RLock()
+	defer modelMu.RUnlock()
+	if slices.Contains(models, Model(s)) {
+		return Model(s), nil
+	}
+	names := []string{"conditional", "separate", "coind", "analytic"}
+	for _, m := range models {
+		names = append(names, string(m))
+	}
+	return "", fmt.Errorf("unknown score model %q (want %s)", s, strings.Join(names, ", "))
+}
+
+var (
+	modelMu sync.RWMutex
+	models  []Model // registered by studies, in registration order
+)
+
+// RegisterModel adds a study's own kind of score model (e.g. seed 001's location-conditioned
+// networks), so that its results carry it as their model: the seam through which a study
+// brings networks of its own. Registering a built-in or an already registered name panics.
+func RegisterModel(m Model) {
+	modelMu.Lock()
+	defer modelMu.Unlock()
+	switch m {
+	case Conditional, Separate, Analytic, CoInD:
+		panic("cell: model " + string(m) + " is built in")
+	}
+	if slices.Contains(models, m) {
+		panic("cell: model " + string(m) + " registered twice")
+	}
+	models = append(models, m)
 }
 
 // Method is a sampler.
