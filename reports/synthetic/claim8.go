@@ -13,12 +13,21 @@ const claim8Rule = "From the theorem checks: SUPPORTED if every check passes and
 
 var trailingNum = regexp.MustCompile(`(\d+)\D*$`)
 
-func claim8(r *reports.Report) reports.Verdict {
+// claim8 judges the theorem checks of this study's settings only (other studies' checks are
+// their own claims').
+func claim8(r *reports.Report, settings []*reports.SettingResults) reports.Verdict {
+	mine := map[string]bool{}
+	for _, s := range settings {
+		mine[s.ID] = true
+	}
 	v := reports.Verdict{ID: "8", Study: studyName, Claim: "8", Text: ClaimTexts[7], Rule: claim8Rule, Metric: "theorem checks"}
 	seen := map[string]bool{}
 	fail := false
 	var ev []string
 	for _, t := range r.Theorems {
+		if !mine[t.Setting] {
+			continue
+		}
 		if m := trailingNum.FindStringSubmatch(t.Theorem); m != nil {
 			seen[m[1]] = true
 		}

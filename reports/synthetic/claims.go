@@ -91,7 +91,7 @@ func verdicts(r *reports.Report, settings []*reports.SettingResults) []reports.V
 			out = append(out, j.verdict(7, s.ID, claim7Rule))
 		}
 	}
-	out = append(out, claim8(r))
+	out = append(out, claim8(r, settings))
 	sort.SliceStable(out, func(x, y int) bool { return out[x].Claim < out[y].Claim })
 	return out
 }

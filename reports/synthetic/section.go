@@ -23,7 +23,7 @@ func section(r *reports.Report, settings []*reports.SettingResults, out *reports
 		}
 		sec.Settings = append(sec.Settings, v)
 	}
-	sec.Blocks = append(sec.Blocks, theoremBlock(r))
+	sec.Blocks = append(sec.Blocks, theoremBlock(r, settings))
 	return sec, nil
 }
 
@@ -103,11 +103,18 @@ func settingView(r *reports.Report, orig *reports.SettingResults, out *reports.O
 // num formats a theorem quantity compactly but exactly enough to compare with its tolerance.
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
-// theoremBlock is the table of theorem checks (claim 8's evidence).
-func theoremBlock(r *reports.Report) reports.Block {
+// theoremBlock is the table of the study's theorem checks (claim 8's evidence).
+func theoremBlock(r *reports.Report, settings []*reports.SettingResults) reports.Block {
+	mine := map[string]bool{}
+	for _, s := range settings {
+		mine[s.ID] = true
+	}
 	b := reports.Block{ID: "theorems", Title: "Theorem checks", Empty: "No theorem checks in this study.",
 		Header: []string{"Theorem", "Setting", "Quantity", "Expected", "Measured", "Tolerance", "Result", "Note"}}
 	for _, t := range r.Theorems {
+		if !mine[t.Setting] {
+			continue
+		}
 		res := "pass"
 		if !t.Pass {
 			res = "FAIL"
