@@ -21,6 +21,7 @@ type Reading struct {
 	Invalid float64   // share of samples with a slot near no template
 	Hits    float64   // mean share of the requested cells that hold an object (valid samples)
 	Stray   float64   // mean number of objects outside the requested cells (valid samples)
+	Strayed float64   // share of the valid samples with an object outside the requested cells
 	Counts  []float64 // object counts 0…S of the valid samples
 }
 
@@ -35,11 +36,11 @@ func Read(rd *scene.Reader, x []float64, R []int, m, strays int) (Reading, error
 	if K > m {
 		need = K - 2
 	}
-	out := Reading{N: rs.N(), Counts: make([]float64, S+1), Hits: math.NaN(), Stray: math.NaN()}
+	out := Reading{N: rs.N(), Counts: make([]float64, S+1), Hits: math.NaN(), Stray: math.NaN(), Strayed: math.NaN()}
 	if out.N == 0 {
 		return out, fmt.Errorf("local reading: no samples")
 	}
-	valid, hitSum, straySum := 0, 0.0, 0.0
+	valid, hitSum, straySum, strayed := 0, 0.0, 0.0, 0
 	for i := 0; i < out.N; i++ {
 		if !rs.Valid[i] {
 			out.Invalid++
@@ -60,6 +61,9 @@ func Read(rd *scene.Reader, x []float64, R []int, m, strays int) (Reading, error
 			hitSum += float64(hits) / float64(K)
 		}
 		straySum += float64(stray)
+		if stray > 0 {
+			strayed++
+		}
 		if hits == K && stray == 0 {
 			out.Exact++
 		}
@@ -74,6 +78,7 @@ func Read(rd *scene.Reader, x []float64, R []int, m, strays int) (Reading, error
 			out.Counts[j] /= float64(valid)
 		}
 		out.Stray = straySum / float64(valid)
+		out.Strayed = float64(strayed) / float64(valid)
 		if K > 0 {
 			out.Hits = hitSum / float64(valid)
 		}

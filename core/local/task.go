@@ -91,3 +91,46 @@ func Target(sp scene.Spec, mask []bool) (scene.Law, error) {
 func LevelMetric(name string, s float64) string {
 	return name + ".s" + strconv.FormatFloat(s, 'f', 2, 64)
 }
+
+// The study's networks (seed 001, Table 1's location-conditioned experiments), by the names
+// their train nodes and results carry.
+const (
+	NetAll    = "labels-all"    // Experiment 1: the global ε-MLP, every object labelled
+	NetSingle = "labels-single" // Experiment 2: the global ε-MLP, one object labelled
+	NetLocal  = "local-patch"   // Experiment 3: the local network on single-label data
+	NetWhole  = "local-whole"   // its control: the patch covers the whole strip
+)
+
+// Networks lists the study's networks in the order the report shows them.
+var Networks = []string{NetAll, NetSingle, NetLocal, NetWhole}
+
+// Network is the labelling of a network's training data and its arch under the task.
+func (t Task) Network(name string) (Labels, Arch, error) {
+	a := Arch{Slots: t.Scene.Slots, Cell: t.Scene.Cell}
+	switch name {
+	case NetAll:
+		a.Patch = Global
+		return All, a, nil
+	case NetSingle:
+		a.Patch = Global
+		return Single, a, nil
+	case NetLocal:
+		a.Patch = t.Patch
+		return Single, a, nil
+	case NetWhole:
+		a.Patch = t.Scene.Slots - 1
+		return Single, a, nil
+	}
+	return "", a, fmt.Errorf("network %q; the study's networks are %v", name, Networks)
+}
+
+// Strays is how many objects outside the requested cells a sample of the network may hold
+// and succeed: M−1 for networks trained on single-label data, whose training scenes hold
+// up to M−1 unlabelled objects (the seed's "+(0–M−1)"), 0 for all labels and for the exact
+// target (any other name).
+func (t Task) Strays(name string) int {
+	if l, _, err := t.Network(name); err == nil && l == Single {
+		return t.M - 1
+	}
+	return 0
+}
