@@ -4,6 +4,7 @@
 package studies
 
 import (
+	_ "github.com/compdiff/compdiff/reports/local"      // seed 001: local score models and length generalisation
 	_ "github.com/compdiff/compdiff/reports/methods"    // methods.md
 	_ "github.com/compdiff/compdiff/reports/projective" // seed 002: object scenes and linear maps
 	_ "github.com/compdiff/compdiff/reports/rooms"      // seed 000 §5.3: objects in a room
