@@ -30,7 +30,7 @@ type Session struct {
 	Plan   *plan.Plan
 	Store  *data.Store
 	Runner *run.Runner
-	Size   spec.PlanSize // the plan's estimated size, checked before it was built
+	Size   plan.PlanSize // the plan's estimated size, checked before it was built
 
 	dryRunDone  bool
 	timeChecked bool // checkWorkTime ran before the first stage
@@ -70,9 +70,9 @@ func (s *Session) setup() error {
 		return err
 	}
 	// The size is checked from the profile alone, before the plan is allocated.
-	s.Size = spec.EstimateSize(prof, settings)
+	s.Size = plan.EstimateSize(prof, settings)
 	if !s.Cfg.AllowLarge {
-		if err := s.Size.Check(spec.DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
+		if err := s.Size.Check(plan.DefaultSizeLimits(), s.Cfg.Jobs); err != nil {
 			return fmt.Errorf("profile %s: %w", prof.Name, err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // maxLocalHours is the estimated wall time beyond which a local run is refused unless
-// -allow-large is given: the size check (spec.EstimateSize) bounds memory and disk, this bounds time.
+// -allow-large is given: the size check (plan.EstimateSize) bounds memory and disk, this bounds time.
 const maxLocalHours = 72
 
 // checkWorkTime estimates, with the bench-figure cost model (plan.CostTable), the wall time of the

@@ -29,10 +29,15 @@ const (
 	maxBatch       = 10_000_000
 	maxIters       = 1_000_000_000
 	maxWeight      = 1e6 // |weight| of a source in a composition
-	// Scales: the diffusion runs at unit scale, and squares of these stay far from overflow.
-	maxAbsMean = 1e6
-	minVar     = 1e-12
-	maxVar     = 1e12
+)
+
+// Scales every family's numbers must keep: the diffusion runs at unit scale, and squares of
+// these stay far from overflow.
+const (
+	MaxWeight  = maxWeight // |weight| of a source in a composition
+	MaxAbsMean = 1e6       // |mean|
+	MinVar     = 1e-12     // a variance
+	MaxVar     = 1e12
 )
 
 // InRange refuses v outside [lo, hi] (or not finite), naming the field and the reason.

@@ -39,9 +39,9 @@ func FuzzSpec(f *testing.F) {
 			if _, touched := user.Profiles[name]; !touched && len(user.Settings) == 0 {
 				continue
 			}
-			est := spec.EstimateSize(prof, sp.Settings)
+			est := plan.EstimateSize(prof, sp.Settings)
 			// Plans the size check would let through, kept small so the fuzzer stays fast.
-			small := spec.SizeLimits{Nodes: 1000, PlanBytes: 64 << 20, RunBytes: 4 << 30, DiskBytes: 1 << 40}
+			small := plan.SizeLimits{Nodes: 1000, PlanBytes: 64 << 20, RunBytes: 4 << 30, DiskBytes: 1 << 40}
 			if est.Check(small, 1) != nil {
 				continue
 			}
@@ -104,8 +104,8 @@ settings:
 			return
 		}
 		prof := sp.Profiles["f"]
-		est := spec.EstimateSize(prof, sp.Settings)
-		if est.Check(spec.SizeLimits{Nodes: 5000, PlanBytes: 64 << 20, RunBytes: 4 << 30, DiskBytes: 1 << 40}, 1) != nil {
+		est := plan.EstimateSize(prof, sp.Settings)
+		if est.Check(plan.SizeLimits{Nodes: 5000, PlanBytes: 64 << 20, RunBytes: 4 << 30, DiskBytes: 1 << 40}, 1) != nil {
 			return
 		}
 		p := plan.New(prof, sp.Settings, "fuzz", sp.Profiles)

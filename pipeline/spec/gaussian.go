@@ -30,7 +30,7 @@ func (gaussian) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 		return nil, err
 	}
 	for i, src := range g.Sources {
-		if err := checkGaussianSource(i, sourceName(hdr, i), src.Mean, src.Var); err != nil {
+		if err := checkGaussianSource(i, SourceName(hdr, i), src.Mean, src.Var); err != nil {
 			return nil, err
 		}
 	}
@@ -40,11 +40,11 @@ func (gaussian) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 	}
 	for i, src := range g.Sources {
 		if len(src.Mean) == 0 || len(src.Mean) != len(src.Var) {
-			return nil, fmt.Errorf("source %s: needs mean and var of equal length d ≥ 1 (got %d and %d)", sourceName(hdr, i), len(src.Mean), len(src.Var))
+			return nil, fmt.Errorf("source %s: needs mean and var of equal length d ≥ 1 (got %d and %d)", SourceName(hdr, i), len(src.Mean), len(src.Var))
 		}
 		for j, v := range src.Var {
 			if !(v > 0) {
-				return nil, fmt.Errorf("source %s: var[%d] = %v; variances must be positive", sourceName(hdr, i), j, v)
+				return nil, fmt.Errorf("source %s: var[%d] = %v; variances must be positive", SourceName(hdr, i), j, v)
 			}
 		}
 		s.Sources = append(s.Sources, cell.Source{Spec: cell.SourceSpec{Family: "gaussian", Mean: src.Mean, Var: src.Var}})
@@ -59,7 +59,7 @@ func checkGaussianSource(i int, name string, mean, variance []float64) error {
 		return fmt.Errorf("%s: mean/var have %d/%d entries; the dimension can be at most %d", at, len(mean), len(variance), MaxDim)
 	}
 	for j, v := range mean {
-		if err := InRange(fmt.Sprintf("%s.mean[%d]", at, j), v, -maxAbsMean, maxAbsMean); err != nil {
+		if err := InRange(fmt.Sprintf("%s.mean[%d]", at, j), v, -MaxAbsMean, MaxAbsMean); err != nil {
 			return err
 		}
 	}
@@ -69,7 +69,7 @@ func checkGaussianSource(i int, name string, mean, variance []float64) error {
 			return err
 		}
 		if v > 0 { // non-positive variances get their own message below
-			if err := InRange(field, v, minVar, maxVar); err != nil {
+			if err := InRange(field, v, MinVar, MaxVar); err != nil {
 				return err
 			}
 		}
@@ -78,7 +78,7 @@ func checkGaussianSource(i int, name string, mean, variance []float64) error {
 }
 
 // sourceName is the name of source i as the header gives it.
-func sourceName(hdr Header, i int) string {
+func SourceName(hdr Header, i int) string {
 	if i < len(hdr.Sources) {
 		return hdr.Sources[i].Name
 	}

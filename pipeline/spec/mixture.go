@@ -39,7 +39,7 @@ func (mixture) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 	for i := range m.Sources {
 		w, err := m.weights(i)
 		if err != nil {
-			return nil, fmt.Errorf("source %s: %v", sourceName(hdr, i), err)
+			return nil, fmt.Errorf("source %s: %v", SourceName(hdr, i), err)
 		}
 		s.Sources = append(s.Sources, cell.Source{Spec: cell.SourceSpec{Family: "mixture", Means: m.Means, Weights: w, Std: m.Std}})
 	}
@@ -55,7 +55,7 @@ func (m *mixtureSetting) checkBounds(hdr Header) error {
 		return err
 	}
 	if m.Std != 0 { // zero (unset) is refused with its own message below
-		if err := InRange("std", m.Std, math.Sqrt(minVar), math.Sqrt(maxVar)); err != nil {
+		if err := InRange("std", m.Std, math.Sqrt(MinVar), math.Sqrt(MaxVar)); err != nil {
 			return err
 		}
 	}
@@ -70,13 +70,13 @@ func (m *mixtureSetting) checkBounds(hdr Header) error {
 			return fmt.Errorf("means[%d] has dimension %d but means[0] has %d; all component means need one dimension", k, len(mean), len(m.Means[0]))
 		}
 		for j, v := range mean {
-			if err := InRange(fmt.Sprintf("means[%d][%d]", k, j), v, -maxAbsMean, maxAbsMean); err != nil {
+			if err := InRange(fmt.Sprintf("means[%d][%d]", k, j), v, -MaxAbsMean, MaxAbsMean); err != nil {
 				return err
 			}
 		}
 	}
 	for i, src := range m.Sources {
-		at := SourceAt(i, sourceName(hdr, i))
+		at := SourceAt(i, SourceName(hdr, i))
 		if len(src.Components) > maxComponents || len(src.ComponentWeights) > maxComponents {
 			return fmt.Errorf("%s lists more than %d components", at, maxComponents)
 		}

@@ -1,6 +1,8 @@
-package spec
+package projective
 
 import (
+	"github.com/compdiff/compdiff/pipeline/spec"
+	"github.com/compdiff/compdiff/pipeline/spec/spectest"
 	"strings"
 	"testing"
 
@@ -11,7 +13,7 @@ import (
 // (weight −(k−1)); the shorthand names them by slot; the truth is exact; the measurement
 // carries the task.
 func TestScenesSetting(t *testing.T) {
-	sp, err := Load(writeSpec(t, `settings:
+	sp, err := spec.Load(spectest.WriteSpec(t, `settings:
   - id: three
     family: scenes
     scene: default
@@ -42,7 +44,7 @@ func TestScenesSetting(t *testing.T) {
 
 // Every problem of a scenes or linear-map setting is named at once, with where it is.
 func TestScenesErrors(t *testing.T) {
-	_, err := Load(writeSpec(t, `settings:
+	_, err := spec.Load(spectest.WriteSpec(t, `settings:
   - id: bad-slots
     family: scenes
     background: {kind: cluttered, q: 2}
@@ -81,7 +83,7 @@ func TestScenesErrors(t *testing.T) {
     concepts: gauss-fc-nope
     map: {shear: 1}
 `))
-	wantAll(t, err,
+	spectest.WantAll(t, err,
 		`spec bad-slots: background: scene law "cluttered"`, "slots[1] = 0 repeats a slot", "slots[2] = 9 is outside the scene's slots 0…4",
 		"spec bad-scene: scene spec: object 1 has 4 pixels; every template needs cell = 3 pixels",
 		"spec both: gives both slots: and conditionals:",

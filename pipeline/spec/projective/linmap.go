@@ -1,9 +1,10 @@
-package spec
+package projective
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"math"
 	"strconv"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/compdiff/compdiff/stages"
 )
 
-func init() { RegisterFamily(stages.LinearMapFamily, linearMap{}) }
+func init() { spec.RegisterFamily(stages.LinearMapFamily, linearMap{}) }
 
 // linear-map settings are factorized Gaussian concepts seen through an invertible linear
 // map A (seed 002 §6–7, core/linmap): the sources are A♯p_1 … A♯p_k and A♯p_b, Gaussians
@@ -57,7 +58,7 @@ func (f *conceptsField) UnmarshalYAML(n *yaml.Node) error {
 		Background []float64   `yaml:"background"`
 		Variances  [][]float64 `yaml:"variances"`
 	}
-	if err := DecodeStrict(n, &v); err != nil {
+	if err := spec.DecodeStrict(n, &v); err != nil {
 		return err
 	}
 	f.Background, f.Concepts = v.Background, v.Variances
@@ -66,9 +67,9 @@ func (f *conceptsField) UnmarshalYAML(n *yaml.Node) error {
 
 // Build checks the concepts and the map (every problem at once), then derives the pushed-
 // forward sources and the measurement.
-func (linearMap) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
+func (linearMap) Build(node *yaml.Node, hdr spec.Header) (*cell.Setting, error) {
 	var st linearMapSetting
-	if err := DecodeStrict(node, &st); err != nil {
+	if err := spec.DecodeStrict(node, &st); err != nil {
 		return nil, err
 	}
 	if hdr.Truth != "" && hdr.Truth != stages.ClosedForm {
@@ -116,35 +117,35 @@ func (linearMap) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 // unit scale), naming all of them.
 func checkLinearMapBounds(su linmap.Setup) error {
 	var errs []error
-	if len(su.Background) > MaxDim {
-		errs = append(errs, fmt.Errorf("the concepts have dimension %d; at most %d", len(su.Background), MaxDim))
+	if len(su.Background) > spec.MaxDim {
+		errs = append(errs, fmt.Errorf("the concepts have dimension %d; at most %d", len(su.Background), spec.MaxDim))
 	}
 	for j, v := range su.Background {
-		if err := InRange(fmt.Sprintf("background[%d]", j), v, minVar, maxVar); err != nil {
+		if err := spec.InRange(fmt.Sprintf("background[%d]", j), v, spec.MinVar, spec.MaxVar); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for i, row := range su.Concepts {
 		for j, v := range row {
-			if err := InRange(fmt.Sprintf("variances[%d][%d]", i, j), v, minVar, maxVar); err != nil {
+			if err := spec.InRange(fmt.Sprintf("variances[%d][%d]", i, j), v, spec.MinVar, spec.MaxVar); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
-	lim := math.Sqrt(maxAbsMean)
+	lim := math.Sqrt(spec.MaxAbsMean)
 	for _, p := range []struct {
 		name string
 		v    *float64
 	}{{"map.shear", su.Shear}, {"map.rotation", su.Rotation}} {
 		if p.v != nil {
-			if err := InRange(p.name, *p.v, -lim, lim); err != nil {
+			if err := spec.InRange(p.name, *p.v, -lim, lim); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
 	for i, row := range su.Matrix {
 		for j, v := range row {
-			if err := InRange(fmt.Sprintf("map.matrix[%d][%d]", i, j), v, -lim, lim); err != nil {
+			if err := spec.InRange(fmt.Sprintf("map.matrix[%d][%d]", i, j), v, -lim, lim); err != nil {
 				errs = append(errs, err)
 			}
 		}

@@ -1,9 +1,10 @@
-package spec
+package projective
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"slices"
 	"strconv"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/compdiff/compdiff/stages"
 )
 
-func init() { RegisterFamily(stages.ScenesFamily, scenes{}) }
+func init() { spec.RegisterFamily(stages.ScenesFamily, scenes{}) }
 
 // scenes settings compose object scenes (seed 002, core/scene): k conditionals over a
 // background, with weights +1 on each conditional and −(k−1) on the background, which the
@@ -32,18 +33,18 @@ func init() { RegisterFamily(stages.ScenesFamily, scenes{}) }
 type scenes struct{}
 
 type scenesSetting struct {
-	Scene        sceneField      `yaml:"scene"`
+	Scene        SceneField      `yaml:"scene"`
 	Background   *scene.LawSpec  `yaml:"background"`
 	Slots        []int           `yaml:"slots"`
 	Conditionals []scene.LawSpec `yaml:"conditionals"`
 }
 
-// sceneField is scene: — omitted or "default" for scene.Default(), or a mapping whose
+// SceneField is scene: — omitted or "default" for scene.Default(), or a mapping whose
 // fields replace the default's.
-type sceneField struct{ scene.Spec }
+type SceneField struct{ scene.Spec }
 
 // UnmarshalYAML reads "default" or a mapping on top of the default, strictly.
-func (f *sceneField) UnmarshalYAML(n *yaml.Node) error {
+func (f *SceneField) UnmarshalYAML(n *yaml.Node) error {
 	f.Spec = scene.Default()
 	if n.Kind == yaml.ScalarNode && n.Value == "default" {
 		return nil
@@ -51,14 +52,14 @@ func (f *sceneField) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: scene must be default or a mapping of slots, cell, objects, empty, noise", n.Line)
 	}
-	return DecodeStrict(n, &f.Spec)
+	return spec.DecodeStrict(n, &f.Spec)
 }
 
 // Build checks everything about the scene, the background and the conditionals, naming
 // every problem at once, then derives the sources and the measurement.
-func (scenes) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
-	st := scenesSetting{Scene: sceneField{scene.Default()}}
-	if err := DecodeStrict(node, &st); err != nil {
+func (scenes) Build(node *yaml.Node, hdr spec.Header) (*cell.Setting, error) {
+	st := scenesSetting{Scene: SceneField{scene.Default()}}
+	if err := spec.DecodeStrict(node, &st); err != nil {
 		return nil, err
 	}
 	if hdr.Truth != "" && hdr.Truth != stages.SceneExact {

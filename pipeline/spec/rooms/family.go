@@ -1,8 +1,9 @@
-package spec
+package rooms
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"maps"
 	"math"
 	"slices"
@@ -15,7 +16,7 @@ import (
 	"github.com/compdiff/compdiff/stages"
 )
 
-func init() { RegisterFamily(stages.RoomFamily, rooms{}) }
+func init() { spec.RegisterFamily(stages.RoomFamily, rooms{}) }
 
 // rooms settings are the "objects in a room" study (seed 000 §5.3, core/room): grayscale
 // rooms whose sources are exact Gaussian mixtures over image templates, differing only in
@@ -38,7 +39,7 @@ type roomsSetting struct {
 }
 
 // Bounds of a room setting beyond core/room's own: the image is the samples' dimension, so
-// it stays within MaxDim (32×32); the target's class weights must be known to 1e−3
+// it stays within spec.MaxDim (32×32); the target's class weights must be known to 1e−3
 // (room.ShareErrorBound), far below the sampling error of any profile's shares.
 const maxShareError = 1e-3
 
@@ -75,7 +76,7 @@ func (o *objectYAML) UnmarshalYAML(n *yaml.Node) error {
 		o.Object = b()
 		return nil
 	}
-	return DecodeStrict(n, &o.Object)
+	return spec.DecodeStrict(n, &o.Object)
 }
 
 var (
@@ -84,13 +85,13 @@ var (
 )
 
 // Build reads the room and the sources' class weights, and refuses — naming every problem
-// at once — a room core/room refuses, one larger than MaxDim pixels, class weights of the
+// at once — a room core/room refuses, one larger than spec.MaxDim pixels, class weights of the
 // wrong length or sign, a composition whose target is improper or not Σw = 1, a room whose
 // classifier cannot read its samples reliably (room.Classifier.ErrorBound above
 // room.MaxFlagRate) and one whose target class weights are not known to maxShareError.
-func (rooms) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
+func (rooms) Build(node *yaml.Node, hdr spec.Header) (*cell.Setting, error) {
 	var f roomsSetting
-	if err := DecodeStrict(node, &f); err != nil {
+	if err := spec.DecodeStrict(node, &f); err != nil {
 		return nil, err
 	}
 	var errs []string
@@ -100,8 +101,8 @@ func (rooms) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 		add("%v", err)
 	} else if err := sp.Validate(); err != nil {
 		errs = append(errs, strings.Split(err.Error(), "\n")...)
-	} else if px := sp.Height * sp.Width; px > MaxDim {
-		add("room: %d×%d = %d pixels; a setting's dimension is at most %d (e.g. 32×32), so use a smaller image", sp.Height, sp.Width, px, MaxDim)
+	} else if px := sp.Height * sp.Width; px > spec.MaxDim {
+		add("room: %d×%d = %d pixels; a setting's dimension is at most %d (e.g. 32×32), so use a smaller image", sp.Height, sp.Width, px, spec.MaxDim)
 	}
 	roomOK := len(errs) == 0
 	nc := 0
@@ -110,7 +111,7 @@ func (rooms) Build(node *yaml.Node, hdr Header) (*cell.Setting, error) {
 	}
 	var weights [][]float64
 	for i, src := range f.Sources {
-		at := SourceAt(i, sourceName(hdr, i)) + ".class_weights"
+		at := spec.SourceAt(i, spec.SourceName(hdr, i)) + ".class_weights"
 		w, problem := classWeights(src.ClassWeights, nc, roomOK)
 		if problem != "" {
 			add("%s %s", at, problem)
@@ -145,7 +146,7 @@ func readRoom(n *yaml.Node) (room.Spec, error) {
 		return b(), nil
 	}
 	var y roomYAML
-	if err := DecodeStrict(n, &y); err != nil {
+	if err := spec.DecodeStrict(n, &y); err != nil {
 		return room.Spec{}, fmt.Errorf("room: %v", err)
 	}
 	sp := room.DefaultRoom(room.DefaultPainting())
@@ -194,8 +195,8 @@ func classWeights(w []float64, nc int, roomOK bool) ([]float64, string) {
 	}
 	total := 0.0
 	for c, v := range w {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxWeight {
-			return nil, fmt.Sprintf("[%d] = %v; class weights must be finite, ≥ 0 and at most %g", c, v, maxWeight)
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > spec.MaxWeight {
+			return nil, fmt.Sprintf("[%d] = %v; class weights must be finite, ≥ 0 and at most %g", c, v, spec.MaxWeight)
 		}
 		total += v
 	}
@@ -211,7 +212,7 @@ func classWeights(w []float64, nc int, roomOK bool) ([]float64, string) {
 
 // checkComposition refuses a composition whose target class weights cannot be computed
 // (Σw ≠ 1, improper), are not known to maxShareError, or a room the classifier cannot read.
-func checkComposition(sp room.Spec, weights [][]float64, hdr Header) []string {
+func checkComposition(sp room.Spec, weights [][]float64, hdr spec.Header) []string {
 	w := make([]float64, len(hdr.Sources))
 	for i, s := range hdr.Sources {
 		w[i] = s.Weight
@@ -236,7 +237,7 @@ func checkComposition(sp room.Spec, weights [][]float64, hdr Header) []string {
 
 // roomSetting describes the validated setting: each source by its room and class weights,
 // the measurement by the room and the target's class weights.
-func roomSetting(sp room.Spec, weights [][]float64, hdr Header) (*cell.Setting, error) {
+func roomSetting(sp room.Spec, weights [][]float64, hdr spec.Header) (*cell.Setting, error) {
 	w := make([]float64, len(hdr.Sources))
 	for i, s := range hdr.Sources {
 		w[i] = s.Weight

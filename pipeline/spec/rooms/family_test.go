@@ -1,7 +1,9 @@
-package spec
+package rooms
 
 import (
 	"encoding/json"
+	"github.com/compdiff/compdiff/pipeline/spec"
+	"github.com/compdiff/compdiff/pipeline/spec/spectest"
 	"math"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ import (
 // and a built-in one by name: sources and measurement carry the room and normalised class
 // weights; the target's class weights are the closed form; the dimension is the pixels.
 func TestRoomSettings(t *testing.T) {
-	sp, err := Load(writeSpec(t, `replace_settings: true
+	sp, err := spec.Load(spectest.WriteSpec(t, `replace_settings: true
 settings:
   - id: my-painting
     family: rooms
@@ -68,7 +70,7 @@ settings:
 // Every problem of a room setting is named at once, each on its own line with the field
 // and the fix.
 func TestRoomSettingErrors(t *testing.T) {
-	_, err := Load(writeSpec(t, `settings:
+	_, err := spec.Load(spectest.WriteSpec(t, `settings:
   - id: bad-room
     family: rooms
     truth: importance
@@ -113,7 +115,7 @@ func TestRoomSettingErrors(t *testing.T) {
       - {name: a1, weight: 1, class_weights: [1, 1, 1, 1]}
       - {name: a2, weight: 1, class_weights: [1, 1, 1, 1]}
 `))
-	wantAll(t, err,
+	spectest.WantAll(t, err,
 		"spec bad-room: room: noise = -1",
 		`spec bad-room: room: object 1 ("empty"): the name must be non-empty, not "empty"`,
 		`palette["x"] = 2; pixel values must be finite and in [−1, 1]`,

@@ -1,4 +1,4 @@
-package spec_test
+package plan_test
 
 import (
 	"runtime"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/compdiff/compdiff/pipeline/plan"
 	"github.com/compdiff/compdiff/pipeline/spec"
+	_ "github.com/compdiff/compdiff/pipeline/spec/studies" // every study's settings
 )
 
 // The estimate counts at least the nodes plan.New builds (sharing only removes some) and at
@@ -17,7 +18,7 @@ func TestEstimateSizeBoundsPlan(t *testing.T) {
 	}
 	for _, name := range []string{"smoke", "default", "paper"} {
 		prof := sp.Profiles[name]
-		est := spec.EstimateSize(prof, sp.Settings)
+		est := plan.EstimateSize(prof, sp.Settings)
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
@@ -32,7 +33,7 @@ func TestEstimateSizeBoundsPlan(t *testing.T) {
 		if est.PlanBytes < live {
 			t.Errorf("%s: estimated %d bytes for the plan, it holds %d", name, est.PlanBytes, live)
 		}
-		if err := est.Check(spec.DefaultSizeLimits(), 2); err != nil {
+		if err := est.Check(plan.DefaultSizeLimits(), 2); err != nil {
 			t.Errorf("%s: a built-in profile is refused: %v", name, err)
 		}
 		runtime.KeepAlive(p)

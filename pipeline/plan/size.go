@@ -1,8 +1,9 @@
-package spec
+package plan
 
 import (
 	"bufio"
 	"fmt"
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"math"
 	"math/bits"
 	"os"
@@ -71,7 +72,7 @@ func u(v int) uint64 {
 // EstimateSize counts the nodes plan.New would create for prof over settings and estimates
 // their memory and disk, without allocating any of it. It mirrors the default planner
 // (plan.Compose); a family with a planner of its own is estimated as if it used that one.
-func EstimateSize(whole *Profile, settings []*Setting) PlanSize {
+func EstimateSize(whole *spec.Profile, settings []*spec.Setting) PlanSize {
 	var nodes, planB, disk sat
 	var peak sat
 	label := ""

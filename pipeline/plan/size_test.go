@@ -1,6 +1,7 @@
-package spec
+package plan
 
 import (
+	"github.com/compdiff/compdiff/pipeline/spec"
 	"math"
 	"testing"
 )
@@ -13,9 +14,9 @@ func TestEstimateSizeSaturates(t *testing.T) {
 	if got := sat(math.MaxUint64 - 1).add(5); got != math.MaxUint64 {
 		t.Fatalf("overflowing sum = %d", got)
 	}
-	prof := &Profile{Runs: math.MaxInt, Samples: math.MaxInt, TruthN: 2, Steps: 1, Ks: []int{math.MaxInt}, Ns: []int{math.MaxInt},
-		ModelKinds: []string{"separate"}, Train: TrainProfile{Width: math.MaxInt, Depth: math.MaxInt, Batch: 1}}
-	sp, _ := Load("")
+	prof := &spec.Profile{Runs: math.MaxInt, Samples: math.MaxInt, TruthN: 2, Steps: 1, Ks: []int{math.MaxInt}, Ns: []int{math.MaxInt},
+		ModelKinds: []string{"separate"}, Train: spec.TrainProfile{Width: math.MaxInt, Depth: math.MaxInt, Batch: 1}}
+	sp, _ := spec.Load("")
 	est := EstimateSize(prof, sp.Settings)
 	if est.Nodes != math.MaxUint64 || est.NodeBytes != math.MaxUint64 || est.PlanBytes != math.MaxUint64 {
 		t.Fatalf("estimate of a hostile profile wrapped: %+v", est)
