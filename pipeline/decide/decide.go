@@ -78,9 +78,9 @@ type Result struct {
 	Looks   int
 	Runs    map[string]int    // final runs per setting
 	Samples map[string]int    // model samples per cell bought per setting (absent: the profile's)
-	Stops  map[string]string // verdict ID → why its runs stopped
-	Ran    int               // nodes computed (not found in the cache)
-	Report *plan.Node
+	Stops   map[string]string // verdict ID → why its runs stopped
+	Ran     int               // nodes computed (not found in the cache)
+	Report  *plan.Node
 	// Plan is the final plan, whose report was rendered.
 	Plan *plan.Plan
 }

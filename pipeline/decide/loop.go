@@ -206,4 +206,6 @@ func markStops(seq *reports.Sequential, open []string, why string, look int, run
 	}
 }
 
-func durationOf(sec float64) string { return time.Duration(sec * float64(time.Second)).Round(time.Second).String() }
+func durationOf(sec float64) string {
+	return time.Duration(sec * float64(time.Second)).Round(time.Second).String()
+}
