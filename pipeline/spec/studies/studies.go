@@ -4,6 +4,7 @@
 package studies
 
 import (
+	_ "github.com/compdiff/compdiff/pipeline/spec/local"      // seed 001: local score models
 	_ "github.com/compdiff/compdiff/pipeline/spec/projective" // seed 002: scenes, linear maps
 	_ "github.com/compdiff/compdiff/pipeline/spec/rooms"      // seed 000 §5.3: objects in a room
 )
