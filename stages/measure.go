@@ -32,13 +32,18 @@ var (
 func RegisterMeasure(family string, m Measurement) {
 	measureMu.Lock()
 	defer measureMu.Unlock()
-	if _, dup := measures[family]; dup {
-		panic("stages: measurement of family " + family + " registered twice")
-	}
-	if _, dup := inputMeasures[family]; dup {
-		panic("stages: measurement of family " + family + " registered twice")
-	}
+	checkNewMeasure(family)
 	measures[family] = m
+}
+
+// checkNewMeasure panics when the family registered a measurement of either kind; the
+// caller holds measureMu.
+func checkNewMeasure(family string) {
+	_, dup := measures[family]
+	_, dupIn := inputMeasures[family]
+	if dup || dupIn {
+		panic("stages: measurement of family " + family + " registered twice")
+	}
 }
 
 // An InputMeasurement is a Measurement that also reads the metrics node's other inputs
@@ -54,12 +59,7 @@ var inputMeasures = map[string]InputMeasurement{}
 func RegisterInputMeasure(family string, m InputMeasurement) {
 	measureMu.Lock()
 	defer measureMu.Unlock()
-	if _, dup := measures[family]; dup {
-		panic("stages: measurement of family " + family + " registered twice")
-	}
-	if _, dup := inputMeasures[family]; dup {
-		panic("stages: measurement of family " + family + " registered twice")
-	}
+	checkNewMeasure(family)
 	inputMeasures[family] = m
 }
 
