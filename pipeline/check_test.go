@@ -47,7 +47,7 @@ func TestCheckFlags(t *testing.T) {
 		}, ""},
 		{"link lock, every kernel path, force all", []string{"bench"}, func(c *Config) { c.Lock, c.Kernels, c.Force = "link", "all", "all" }, ""},
 
-		{"unknown task", []string{"all", "sampel"}, func(*Config) {}, "sampel: no such task; the tasks are all, bench, dag, data, decide"},
+		{"unknown task", []string{"all", "sampel"}, func(*Config) {}, "sampel: no such task; the tasks are all, bench, calibrate, dag, data, decide"},
 		{"-j 0", nil, func(c *Config) { c.Jobs = 0 }, "-j 0: want a positive whole number of nodes computed at once, e.g. -j"},
 		{"-j -3", []string{"bench"}, func(c *Config) { c.Jobs = -3 }, "-j -3: want a positive"},
 		{"-out a file", nil, func(c *Config) { c.Out = file }, "-out " + file + ": is a file, not a directory; give a directory for the report"},

@@ -109,8 +109,12 @@ settings:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sp.Settings) != 8 {
-		t.Fatalf("%d settings, want the 7 built-in plus 1", len(sp.Settings))
+	builtin, err := spec.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Settings) != len(builtin.Settings)+1 {
+		t.Fatalf("%d settings, want the %d built-in plus 1", len(sp.Settings), len(builtin.Settings))
 	}
 	tiny, err := sp.Profile("tiny")
 	if err != nil || tiny.Samples != 50 || tiny.Runs != 1 || tiny.Ks[0] != 2 {

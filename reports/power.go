@@ -54,9 +54,11 @@ type Need struct {
 var SampleFactors = []int{1, 2, 5}
 
 // Needs lists, for each sample factor, the runs that would decide v with 80% power (a
-// factor is left out when even maxRuns would not). runs0 is the runs the verdict used.
+// factor is left out when even maxRuns would not). runs0 is the runs the verdict used. A
+// verdict with comparisons that cannot be made (Missing) can still be contradicted by the
+// others, never supported: only that route is priced for it.
 func Needs(v Verdict, runs0, maxRuns int) []Need {
-	if v.Outcome != Inconclusive || v.Missing {
+	if v.Outcome != Inconclusive {
 		return nil
 	}
 	open, hyps := openComparisons(v)
@@ -84,7 +86,7 @@ func Needs(v Verdict, runs0, maxRuns int) []Need {
 				support = max(support, n)
 			}
 		}
-		if support > 0 && (best.Runs == 0 || support < best.Runs) {
+		if support > 0 && !v.Missing && (best.Runs == 0 || support < best.Runs) {
 			best = Need{Runs: support, Factor: f}
 		}
 		if best.Runs > 0 {

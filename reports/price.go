@@ -10,7 +10,7 @@ import (
 // model's figures of the settings whose runs the verdict reads, cheapest first, and says the
 // cheapest in Next ("To decide it").
 func price(r *Report, v *Verdict, settings []string) {
-	if v.Outcome != Inconclusive || v.Missing || len(settings) == 0 {
+	if v.Outcome != Inconclusive || len(settings) == 0 {
 		return
 	}
 	runs0 := v.Runs
@@ -39,6 +39,12 @@ func price(r *Report, v *Verdict, settings []string) {
 	}
 	sort.SliceStable(needs, func(i, j int) bool { return needs[i].CoreSeconds < needs[j].CoreSeconds })
 	v.Needs = needs
+	if v.Missing { // the cells it lacks already say why; more data could only contradict it
+		if len(needs) > 0 {
+			v.Next += "; more data could only contradict it: go run ./build -decide buys " + needs[0].Describe(runs0, samples, priced)
+		}
+		return
+	}
 	if len(needs) == 0 {
 		v.Next = fmt.Sprintf("not decidable within %d runs at up to %d× the samples per cell (80%% predictive power is out of reach: the open effects are small against their noise)",
 			MaxLookRuns, SampleFactors[len(SampleFactors)-1])

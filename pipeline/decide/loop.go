@@ -116,9 +116,9 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 			case v.Outcome != reports.Inconclusive:
 				decided[v.ID] = true
 				seq.Stops[v.ID] = fmt.Sprintf("decided (%s) at look %d with %d runs, α = %.3g", v.Outcome, look, v.Runs, v.Alpha)
-			case v.Missing:
+			case v.Missing && len(v.Needs) == 0:
 				decided[v.ID] = true
-				seq.Stops[v.ID] = fmt.Sprintf("the profile lacks cells the rule needs; more runs cannot decide it (look %d)", look)
+				seq.Stops[v.ID] = fmt.Sprintf("the profile lacks cells the rule needs, and no open comparison points the other way; more runs cannot decide it (look %d)", look)
 			case len(v.Needs) == 0:
 				decided[v.ID] = true
 				seq.Stops[v.ID] = fmt.Sprintf("open at look %d with %d runs; %s", look, runs[primary(v.ID)], v.Next)
