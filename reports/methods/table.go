@@ -105,10 +105,17 @@ func render(r *reports.Report, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "methods.md"), []byte(b.String()), 0o644)
 }
 
+// settingsOf lists the settings with something to compare: some score model sampled in
+// more than one way (several samplers, or FKC at several K). A setting whose every model has
+// one cell (a study that asks each network once) has no table or figure here.
 func settingsOf(rows []row) []string {
 	var out []string
+	cells := map[[2]string]int{}
 	for _, r := range rows {
-		if len(out) == 0 || out[len(out)-1] != r.Setting {
+		cells[[2]string{r.Setting, r.Column}]++
+	}
+	for _, r := range rows {
+		if cells[[2]string{r.Setting, r.Column}] > 1 && (len(out) == 0 || out[len(out)-1] != r.Setting) {
 			out = append(out, r.Setting)
 		}
 	}
