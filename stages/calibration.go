@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/compdiff/compdiff/data"
 	"github.com/compdiff/compdiff/reports"
@@ -20,9 +21,12 @@ const CalibrationVersion = 1
 // reference's must lie within ±Margin·scale (scale: the RMS std of the run's ground truth);
 // equivalence is tested by TOST, Holm over the settings and Ns of one training.
 type CalibrationParams struct {
-	Margin    float64           `json:"margin"`
-	Trainings []string          `json:"trainings"` // descriptions, the reference first
-	Cells     []CalibrationCell `json:"cells"`
+	Margin float64 `json:"margin"`
+	// ReferenceCoreSeconds is what one reference model costs by the cost model (for the
+	// report's "to calibrate with more runs" line).
+	ReferenceCoreSeconds float64           `json:"reference_core_seconds,omitempty"`
+	Trainings            []string          `json:"trainings"` // descriptions, the reference first
+	Cells                []CalibrationCell `json:"cells"`
 }
 
 // CalibrationCell locates one run's K = 1 metrics of one training on one setting and pool
@@ -113,7 +117,16 @@ func runCalibration(_ context.Context, env *Env, raw json.RawMessage) (*Output, 
 		{Name: "setting", Str: setting}, {Name: "n", I64: ns}, {Name: "training", Str: training}, {Name: "runs", I64: runs},
 		{Name: "sw2", F64: mean}, {Name: "reference_sw2", F64: ref}, {Name: "diff", F64: diff}, {Name: "diff_se", F64: se},
 		{Name: "margin", F64: margin}, {Name: "p_tost", F64: p2}, {Name: "equivalent", Str: equivalent},
-	}, Meta: map[string]string{"reference": p.Trainings[0], "alpha": fmt.Sprint(reports.Alpha)}}), nil
+	}, Meta: map[string]string{"reference": p.Trainings[0], "alpha": fmt.Sprint(reports.Alpha),
+		"reference_core_seconds": fmt.Sprint(p.ReferenceCoreSeconds), "runs": fmt.Sprint(maxRuns(p.Cells))}}), nil
+}
+
+func maxRuns(cells []CalibrationCell) int {
+	n := 0
+	for _, c := range cells {
+		n = max(n, c.Run+1)
+	}
+	return n
 }
 
 func meanOf(m map[int]float64) float64 {
@@ -140,6 +153,8 @@ func loadCalibration(env *Env, name string) (*reports.Calibration, error) {
 // its metadata, the profile's own training is the first of the others.
 func CalibrationTable(t *data.Table) (*reports.Calibration, error) {
 	c := &reports.Calibration{Reference: t.Meta["reference"]}
+	c.ReferenceCoreSeconds, _ = strconv.ParseFloat(t.Meta["reference_core_seconds"], 64)
+	c.Runs, _ = strconv.Atoi(t.Meta["runs"])
 	setting, err1 := t.Str("setting")
 	training, err2 := t.Str("training")
 	equivalent, err3 := t.Str("equivalent")

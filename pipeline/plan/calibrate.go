@@ -48,6 +48,9 @@ func Calibrate(prof *spec.Profile, settings []*spec.Setting) *Plan {
 					tp := trainParams(tf, stages.ScoresConditional, s.Dim, seed)
 					tp.Sources = len(pools)
 					model := b.Add("train", tp, poolInputs(pools), s.ID, fmt.Sprintf("%s conditional N=%d (%s)", tag, n, cp.Trainings[i]))
+					if i == 0 {
+						cp.ReferenceCoreSeconds = max(cp.ReferenceCoreSeconds, CoreSeconds(model))
+					}
 					cl := cell.Cell{Setting: s.ID, Column: cell.Learned(cell.Conditional, n), Method: cell.FKC, K: 1, Run: run}
 					smp := b.Add("sample", stages.SampleParams{
 						Scores: stages.ScoresConditional, Dim: s.Dim, Weights: w, Method: stages.MethodFKC,
