@@ -93,9 +93,10 @@ try {
   for (const c of ['value', 'K', 'setting']) {
     check(key(byName[c].type, first[c]) === byName[c].first, `DuckDB Parquet: ${c}[0] = ${first[c]}, want ${byName[c].first}`);
   }
-  const [nl] = await q(`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE isnan(lambda))::INTEGER AS nan FROM read_parquet('${parquetPath}') WHERE lambda IS NULL`);
+  // lambda is a keyword of DuckDB's SQL (lambda functions): the column name is quoted.
+  const [nl] = await q(`SELECT CAST(count(*) FILTER (WHERE "lambda" IS NULL) AS INTEGER) AS n, CAST(count(*) FILTER (WHERE isnan("lambda")) AS INTEGER) AS nan FROM read_parquet('${parquetPath}')`);
   check(nl.n === byName.lambda.nulls && nl.nan === 0, `DuckDB Parquet: lambda IS NULL finds ${nl.n} rows, want ${byName.lambda.nulls} (and no NaN: ${nl.nan})`);
-  const [av] = await q(`SELECT avg(lambda) AS a FROM read_parquet('${parquetPath}')`);
+  const [av] = await q(`SELECT avg("lambda") AS a FROM read_parquet('${parquetPath}')`);
   check(av.a === null || Number.isFinite(Number(av.a)), `DuckDB Parquet: avg(lambda) = ${av.a}, want a number (or null without CoInD rows)`);
   const [md] = await q(`SELECT decode(value) AS v FROM parquet_kv_metadata('${parquetPath}') WHERE decode(key) = 'profile'`);
   check(md && md.v === results.meta.profile, `DuckDB Parquet: profile metadata ${md && md.v}, want ${results.meta.profile}`);
