@@ -77,9 +77,13 @@ func Render(r *Report, outDir string) error {
 			return fmt.Errorf("reports: %s: %w", d.Name, err)
 		}
 	}
-	if q := r.Sequential; q != nil && q.Budget != "" {
+	if q := r.Sequential; q != nil && (q.Budget != "" || q.Ended != "") {
+		note := "-decide's budget ended the design: " + q.Budget + "."
+		if q.Budget == "" {
+			note = "-decide ended before its budget: " + q.Ended + "."
+		}
 		rc := *r // the caller's report keeps its notes
-		rc.Notes = append([]string{"-decide's budget ended the design: " + q.Budget + "."}, r.Notes...)
+		rc.Notes = append([]string{note}, r.Notes...)
 		r = &rc
 	}
 	pg := page{R: r, CSS: htmltemplate.CSS(tm.css), Fingerprint: TemplateFingerprint()}

@@ -247,6 +247,9 @@ type Sequential struct {
 	Samples map[string]int `json:"samples,omitempty"`
 	// Budget says how the budget ended the design, when it did ("" otherwise).
 	Budget string `json:"budget,omitempty"`
+	// Ended says why the design ended before its budget, when it did ("" otherwise). It holds
+	// no clock time, so a replayed -decide renders the same report and runs no node.
+	Ended string `json:"ended,omitempty"`
 }
 
 // LookAlphaOf is the α of a verdict's last look under the design: its share of the spending

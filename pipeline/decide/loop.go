@@ -129,6 +129,7 @@ func Run(ctx context.Context, st Study, budget Budget) (*Result, error) {
 		}
 		st.Logf("decide: look %d: %d verdicts open (%s)", look, len(open), strings.Join(open, ", "))
 		if len(open) == 0 {
+			seq.Ended = fmt.Sprintf("after %d looks every verdict was decided or had no option its power analysis could buy (each verdict's stop says which)", look)
 			break
 		}
 		if budget.Nodes > 0 {

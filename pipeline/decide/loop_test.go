@@ -90,6 +90,9 @@ func TestLoopDecidesThenReachesMaxRuns(t *testing.T) {
 	if got := rp.Sequential.Looks["2/gauss-nfc-id"]; len(got) != 15 || got[14] != MaxRuns {
 		t.Errorf("claim 2 looks %v, want 2, 4, …, 30", got)
 	}
+	if rp.Sequential.Budget != "" || !strings.HasPrefix(rp.Sequential.Ended, "after 15 looks") {
+		t.Errorf("a design that ends on its own: budget %q, ended %q", rp.Sequential.Budget, rp.Sequential.Ended)
+	}
 }
 
 // A node budget stops the loop before the batch that would exceed it, naming the budget.
