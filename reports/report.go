@@ -51,6 +51,26 @@ type ComposedPanel struct {
 	X Points
 }
 
+// Panel is the run's composed samples of a column at K (an empty set when it was not drawn).
+func (s *SettingResults) Panel(col cell.Column, k int) Points {
+	for _, c := range s.Composed {
+		if c.Column == col && c.K == k {
+			return c.X
+		}
+	}
+	return Points{}
+}
+
+// Shells wraps settings in empty results, for the rules' views of a plan before anything is
+// loaded (which verdicts a study will judge, and the settings each reads).
+func Shells(settings []*cell.Setting) []*SettingResults {
+	rs := make([]*SettingResults, 0, len(settings))
+	for _, s := range settings {
+		rs = append(rs, &SettingResults{Setting: *s})
+	}
+	return rs
+}
+
 // LossCurve is a training loss trace; Source is "" for the conditional model.
 type LossCurve struct {
 	cell.Column

@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/compdiff/compdiff/core/local"
-	"github.com/compdiff/compdiff/data/cell"
 	"github.com/compdiff/compdiff/reports"
 	"github.com/compdiff/compdiff/reports/figure"
 )
@@ -164,7 +163,7 @@ func scenesFigure(sw *sweep) (figure.Grid, error) {
 		for _, s := range sw.settings {
 			pts := s.TruthSample
 			if name != "target" {
-				pts = composed(s, sw.column(name))
+				pts = s.Panel(sw.column(name), 1)
 			}
 			p, err := stripPanel(fmt.Sprintf("%s, K=%d", name, s.Task.K()), s.Task, pts)
 			if err != nil {
@@ -175,16 +174,6 @@ func scenesFigure(sw *sweep) (figure.Grid, error) {
 		grid = append(grid, line)
 	}
 	return figure.Grid{Title: "Sample scenes", Plots: grid, TileW: vg.Points(130), TileH: vg.Points(110)}, nil
-}
-
-// composed is the run-0 samples of a column (the naive SDE).
-func composed(s *setting, col cell.Column) reports.Points {
-	for _, c := range s.Composed {
-		if c.Column == col && c.K == 1 {
-			return c.X
-		}
-	}
-	return reports.Points{}
 }
 
 // stripPanel draws scenes as strips (figure.Strips) with a black bar over each requested

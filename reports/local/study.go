@@ -56,10 +56,7 @@ func verdicts(r *reports.Report, settings []*reports.SettingResults) []reports.V
 // uses lists each verdict with the settings whose runs it reads (for -decide): every
 // claim reads its whole sweep.
 func uses(settings []*cell.Setting) []reports.Use {
-	var rs []*reports.SettingResults
-	for _, s := range settings {
-		rs = append(rs, &reports.SettingResults{Setting: *s})
-	}
+	rs := reports.Shells(settings)
 	sws := sweepsOf(rs)
 	var out []reports.Use
 	for _, sw := range sws {

@@ -144,13 +144,13 @@ func scenesFigure(ss []*sceneSetting) (figure.Grid, error) {
 				pts  func(s *sceneSetting) reports.Points
 			}{
 				{"target", func(s *sceneSetting) reports.Points { return s.TruthSample }},
-				{"exact SDE", func(s *sceneSetting) reports.Points { return composed(s, cell.Exact()) }},
+				{"exact SDE", func(s *sceneSetting) reports.Points { return s.Panel(cell.Exact(), 1) }},
 			}
 			if c := learnedColumn(sw[0].SettingResults); c != nil {
 				srcs = append(srcs, struct {
 					name string
 					pts  func(s *sceneSetting) reports.Points
-				}{"learned SDE", func(s *sceneSetting) reports.Points { return composed(s, *c) }})
+				}{"learned SDE", func(s *sceneSetting) reports.Points { return s.Panel(*c, 1) }})
 			}
 			for _, src := range srcs {
 				var line []*plot.Plot
@@ -166,16 +166,6 @@ func scenesFigure(ss []*sceneSetting) (figure.Grid, error) {
 		}
 	}
 	return figure.Grid{Title: "Sample scenes", Plots: rows, TileW: vg.Points(150), TileH: vg.Points(150)}, nil
-}
-
-// composed is the run-0 naive-SDE samples of a column (FKC K = 1).
-func composed(s *sceneSetting, col cell.Column) reports.Points {
-	for _, c := range s.Composed {
-		if c.Column == col && c.K == 1 {
-			return c.X
-		}
-	}
-	return reports.Points{}
 }
 
 // stripPanel draws up to sceneStrips scenes as grey strips: slot after slot, each cell as a

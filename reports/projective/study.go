@@ -52,10 +52,7 @@ func verdicts(r *reports.Report, settings []*reports.SettingResults) []reports.V
 
 // uses lists each verdict with the settings whose runs it reads (for -decide).
 func uses(settings []*cell.Setting) []reports.Use {
-	var rs []*reports.SettingResults
-	for _, s := range settings {
-		rs = append(rs, &reports.SettingResults{Setting: *s})
-	}
+	rs := reports.Shells(settings)
 	ss := scenesOf(rs)
 	ids := func(pick func(*sceneSetting) bool) []string {
 		var out []string
