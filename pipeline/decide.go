@@ -21,13 +21,15 @@ func (s *Session) Decide(ctx context.Context, budget decide.Budget, logf func(st
 		return nil, err
 	}
 	prof, settings := s.Plan.Profile, s.Plan.Settings
+	// The same command replays the looks from the cache and renders this report again.
+	command := s.command() + " -decide -budget " + s.Cfg.Budget
 	res, err := decide.Run(ctx, decide.Study{
 		Runs:     prof.Runs,
 		RunsOf:   func(st *spec.Setting) int { return prof.For(st.Family).Runs },
 		Settings: settings,
 		Samples:  func(st *spec.Setting) int { return prof.For(st.Family).Samples },
 		Plan: func(runs, samples map[string]int, seq *reports.Sequential) *plan.Plan {
-			return plan.NewWith(prof, settings, s.command(), s.Spec.Profiles, plan.Options{Runs: runs, Samples: samples, Sequential: seq, Calibration: calibrationNode(s.Store, prof, settings)})
+			return plan.NewWith(prof, settings, command, s.Spec.Profiles, plan.Options{Runs: runs, Samples: samples, Sequential: seq, Calibration: calibrationNode(s.Store, prof, settings)})
 		},
 		Pending: func(p *plan.Plan) float64 {
 			sec := 0.0

@@ -97,7 +97,8 @@ func TestDecideStopsOnDecisionAndBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"### Claim 3 on my-fc-ood: CONTRADICTED", "Runs stopped: decided", "Runs stopped: open at look 1", "group-sequential, look", "passed calibration"} {
+	for _, want := range []string{"### Claim 3 on my-fc-ood: CONTRADICTED", "Runs stopped: decided", "Runs stopped: open at look 1", "group-sequential, look", "passed calibration",
+		"-decide ended before its budget", "-decide -budget " + cfg.Budget} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}
