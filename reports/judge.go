@@ -144,6 +144,25 @@ func NewJudge(r *Report, id string) *Judge {
 	return j
 }
 
+// NewJudgeFor is NewJudge for a verdict read from a setting whose family sizes its own runs
+// and samples: its verdict is labelled with that setting's protocol (s may be nil).
+func NewJudgeFor(r *Report, id string, s *SettingResults) *Judge {
+	j := NewJudge(r, id)
+	if s != nil && s.Protocol != nil {
+		j.Protocol = *s.Protocol
+	}
+	return j
+}
+
+// Claim is a study's fixed statement of one claim: the verdict ID it is judged under, the
+// short name the summary shows, the paper's words and the rule in words.
+type Claim struct{ ID, Name, Text, Rule string }
+
+// ClaimVerdict is Verdict for a study's Claim.
+func (j *Judge) ClaimVerdict(study string, c Claim, setting, metric string) Verdict {
+	return j.Verdict(study, c.Name, setting, c.Text, c.Rule, metric)
+}
+
 // Part adds one part of the claim: it holds when every comparison is established.
 func (j *Judge) Part(label string, cmps ...*Comparison) {
 	j.parts = append(j.parts, part{label: label, cmps: cmps})

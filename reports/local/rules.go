@@ -28,23 +28,21 @@ const RuleDefinitions = "Every sample is read by the nearest template per cell (
 	"A claim is CONTRADICTED if any part fails, SUPPORTED if all hold, INCONCLUSIVE otherwise."
 
 // claim is one of the study's verdicts: its id, the number it shows, its text and rule.
-type claim struct {
-	id, name, text, rule string
-}
+type claim = reports.Claim
 
 var (
-	claimAll = claim{"001-all", "all labels", "Experiment 1: a model whose conditioner labels every object's location generalises beyond the M objects of its training scenes (Table 1: K_max = 9 for M = 3).",
-		"labels-all network, naive SDE: the success share exceeds its threshold at every K = 1…M+1 (K_max ≥ M+1)."}
-	claimSingle = claim{"001-single", "single label", "Experiment 2: the same model with one random object's location labelled does not length-generalise: K_max = 1, plus stray objects (Table 1: 1 + (0–M−1)).",
-		"labels-single network: (a) success share above ½ at K = 1; (b) below ½ at K = 2; (c) at K = 1 more than a quarter of the valid samples hold an object outside the requested cell."}
-	claimLocal = claim{"001-local", "local network", "Experiment 3: the local network — each cell denoised from a patch with the conditioners inside it and its position — trained on the single-label data restores length generalisation (Table 1: 9 + (0–2) for M = 3).",
-		"local-patch network (strays up to M−1 allowed): the success share exceeds its threshold at every K = 1…M+1 (K_max ≥ M+1)."}
-	claimWhole = claim{"001-whole", "whole-scene control", "The same local network with a patch covering the whole scene fails like the single-label model (length generalisation fails).",
-		"local-whole network: (a) success share above ½ at K = 1; (b) below ¼ at K = M+1 (K_max ≤ M)."}
-	claimLemma1 = claim{"001-lemma1", "Lemma 1", "Lemma 1: the exact score of a conditional projective composition is a local conditional score: at every noise level each cell's score depends only on its own pixels and its own conditioner.",
-		"For every setting, the theorem checks on the exact score (a mixture over the target's configurations): x̂0's input Jacobian keeps 90% of its energy in the own cell (radius 0) and no conditioner moves another cell (far share 0) at every noise level."}
-	claimLocality = claim{"001-locality", "locality", "The length-generalising models are conditionally local at high noise, the failing ones are not (Figures 2 and 10).",
-		"Far share at high noise (mean over s ≤ 0.3 and the settings with K > M, per run): (a) labels-single above labels-all; (b) local-whole above local-patch; paired by run."}
+	claimAll = claim{ID: "001-all", Name: "all labels", Text: "Experiment 1: a model whose conditioner labels every object's location generalises beyond the M objects of its training scenes (Table 1: K_max = 9 for M = 3).",
+		Rule: "labels-all network, naive SDE: the success share exceeds its threshold at every K = 1…M+1 (K_max ≥ M+1)."}
+	claimSingle = claim{ID: "001-single", Name: "single label", Text: "Experiment 2: the same model with one random object's location labelled does not length-generalise: K_max = 1, plus stray objects (Table 1: 1 + (0–M−1)).",
+		Rule: "labels-single network: (a) success share above ½ at K = 1; (b) below ½ at K = 2; (c) at K = 1 more than a quarter of the valid samples hold an object outside the requested cell."}
+	claimLocal = claim{ID: "001-local", Name: "local network", Text: "Experiment 3: the local network — each cell denoised from a patch with the conditioners inside it and its position — trained on the single-label data restores length generalisation (Table 1: 9 + (0–2) for M = 3).",
+		Rule: "local-patch network (strays up to M−1 allowed): the success share exceeds its threshold at every K = 1…M+1 (K_max ≥ M+1)."}
+	claimWhole = claim{ID: "001-whole", Name: "whole-scene control", Text: "The same local network with a patch covering the whole scene fails like the single-label model (length generalisation fails).",
+		Rule: "local-whole network: (a) success share above ½ at K = 1; (b) below ¼ at K = M+1 (K_max ≤ M)."}
+	claimLemma1 = claim{ID: "001-lemma1", Name: "Lemma 1", Text: "Lemma 1: the exact score of a conditional projective composition is a local conditional score: at every noise level each cell's score depends only on its own pixels and its own conditioner.",
+		Rule: "For every setting, the theorem checks on the exact score (a mixture over the target's configurations): x̂0's input Jacobian keeps 90% of its energy in the own cell (radius 0) and no conditioner moves another cell (far share 0) at every noise level."}
+	claimLocality = claim{ID: "001-locality", Name: "locality", Text: "The length-generalising models are conditionally local at high noise, the failing ones are not (Figures 2 and 10).",
+		Rule: "Far share at high noise (mean over s ≤ 0.3 and the settings with K > M, per run): (a) labels-single above labels-all; (b) local-whole above local-patch; paired by run."}
 )
 
 var claims = []claim{claimAll, claimSingle, claimLocal, claimWhole, claimLemma1, claimLocality}
@@ -74,15 +72,11 @@ func newJudge(r *reports.Report, sw *sweep, id string) *judge {
 	r.Summarize() // once, shared by the copy
 	rr := *r      // labelled against the seed's experiment, not seed 000's protocol
 	rr.Paper = &paperProtocol
-	j := &judge{Judge: reports.NewJudge(&rr, id), sw: sw}
-	if p := sw.settings[0].Protocol; p != nil {
-		j.Protocol = *p
-	}
-	return j
+	return &judge{Judge: reports.NewJudgeFor(&rr, id, sw.settings[0].SettingResults), sw: sw}
 }
 
 func (j *judge) verdict(c claim, metric string) reports.Verdict {
-	v := j.Verdict(studyName, c.name, "", c.text, c.rule, metric)
+	v := j.ClaimVerdict(studyName, c, "", metric)
 	v.Departures = append(v.Departures, departures...)
 	v.Reduced = true
 	return v
@@ -131,7 +125,7 @@ func (j *judge) thresholds(networks ...string) {
 // generalisesRule is "network generalises beyond M" (claims a and c): K_max ≥ M+1.
 func generalisesRule(c claim, network string) func(*reports.Report, *sweep) reports.Verdict {
 	return func(r *reports.Report, sw *sweep) reports.Verdict {
-		j := newJudge(r, sw, c.id)
+		j := newJudge(r, sw, c.ID)
 		j.Part("a", j.generalises(network)...)
 		j.thresholds(network)
 		return j.verdict(c, "success share")
@@ -139,7 +133,7 @@ func generalisesRule(c claim, network string) func(*reports.Report, *sweep) repo
 }
 
 func ruleSingle(r *reports.Report, sw *sweep) reports.Verdict {
-	j := newJudge(r, sw, claimSingle.id)
+	j := newJudge(r, sw, claimSingle.ID)
 	j.Part("a", j.level(local.NetSingle, 1, "success", 0.5, true))
 	j.Part("b", j.level(local.NetSingle, 2, "success", 0.5, false))
 	j.Part("c", j.level(local.NetSingle, 1, "strayed", strayShare, true))
@@ -149,7 +143,7 @@ func ruleSingle(r *reports.Report, sw *sweep) reports.Verdict {
 }
 
 func ruleWhole(r *reports.Report, sw *sweep) reports.Verdict {
-	j := newJudge(r, sw, claimWhole.id)
+	j := newJudge(r, sw, claimWhole.ID)
 	j.Part("a", j.level(local.NetWhole, 1, "success", 0.5, true))
 	j.Part("b", j.level(local.NetWhole, sw.m()+1, "success", local.Threshold(sw.m()+1, sw.m()), false))
 	j.thresholds(local.NetWhole, local.NetSingle)
@@ -157,7 +151,7 @@ func ruleWhole(r *reports.Report, sw *sweep) reports.Verdict {
 }
 
 func ruleLemma1(r *reports.Report, sw *sweep) reports.Verdict {
-	j := newJudge(r, sw, claimLemma1.id)
+	j := newJudge(r, sw, claimLemma1.ID)
 	mine := map[string]bool{}
 	for _, s := range sw.settings {
 		mine[s.ID] = true
@@ -175,7 +169,7 @@ func ruleLemma1(r *reports.Report, sw *sweep) reports.Verdict {
 }
 
 func ruleLocality(r *reports.Report, sw *sweep) reports.Verdict {
-	j := newJudge(r, sw, claimLocality.id)
+	j := newJudge(r, sw, claimLocality.ID)
 	j.Part("a", j.moreLocal(local.NetSingle, local.NetAll))
 	j.Part("b", j.moreLocal(local.NetWhole, local.NetLocal))
 	j.Threshold(fmt.Sprintf("high noise: s ≤ %.2g; far: beyond the patch radius %d; settings K > M = %d", highNoise, sw.task.Patch, sw.m()))

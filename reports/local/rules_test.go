@@ -95,12 +95,12 @@ func seedLike(r *rand.Rand) world {
 func TestSeedLikeWorldIsSupported(t *testing.T) {
 	vs := verdictsByClaim(report(3, seedLike(rand.New(rand.NewPCG(1, 2)))))
 	for _, c := range claims {
-		v, ok := vs[c.id]
+		v, ok := vs[c.ID]
 		if !ok {
-			t.Fatalf("no verdict %s (have %v)", c.id, vs)
+			t.Fatalf("no verdict %s (have %v)", c.ID, vs)
 		}
 		if v.Outcome != reports.Supported {
-			t.Errorf("%s: %s\n%s", c.id, v.Outcome, v.Evidence)
+			t.Errorf("%s: %s\n%s", c.ID, v.Outcome, v.Evidence)
 		}
 	}
 	// K_max per run follows from the success shares: 7 for the generalising networks (every
@@ -173,13 +173,13 @@ func TestRulesNullRate(t *testing.T) {
 			}
 		}
 		for _, cl := range claims {
-			if cl.id == claimLemma1.id {
+			if cl.ID == claimLemma1.ID {
 				continue // exact statements, no test
 			}
-			if rate := float64(found[cl.id]) / reps; rate > bound {
-				t.Errorf("%d runs, contaminated %v: %s established a comparison in %.3f of null reports (bound %.3f)", c.runs, c.contaminated, cl.id, rate, bound)
+			if rate := float64(found[cl.ID]) / reps; rate > bound {
+				t.Errorf("%d runs, contaminated %v: %s established a comparison in %.3f of null reports (bound %.3f)", c.runs, c.contaminated, cl.ID, rate, bound)
 			} else {
-				t.Logf("%d runs, contaminated %v: %s null rate %.3f", c.runs, c.contaminated, cl.id, rate)
+				t.Logf("%d runs, contaminated %v: %s null rate %.3f", c.runs, c.contaminated, cl.ID, rate)
 			}
 		}
 	}

@@ -65,7 +65,7 @@ func uses(settings []*cell.Setting) []reports.Use {
 			ids = append(ids, s.ID)
 		}
 		for _, c := range claims {
-			id := c.id
+			id := c.ID
 			if len(sws) > 1 {
 				id += "/" + sw.name
 			}

@@ -42,22 +42,20 @@ const RuleDefinitions = "Scenes are read by the nearest template per slot (inval
 	"All hypotheses of one claim form one family, tested with Holm's step-down procedure at α = 0.05; a claim is CONTRADICTED if any part fails, SUPPORTED if all hold, INCONCLUSIVE otherwise."
 
 // claim is one of the study's verdicts: its id, the number it shows, its text and rule.
-type claim struct {
-	id, name, text, rule string
-}
+type claim = reports.Claim
 
 var (
-	claimThm53 = claim{"002-5.3", "5.3", "Theorem 5.3: factorized conditionals with the empty background, exact scores: the naive SDE and ODE reach the projective target for every k up to S, and FKC's weights stay constant (g ≡ 0).",
-		"(sde), (ode) for every empty-background setting: the exact target's exact-k share minus the sampler's (naive SDE = FKC K=1, naive ODE; exact scores) is below 0.05; (g) the theorem checks hold: the summed noised scores equal the projective target's and g = 0 at noised target points."}
-	claimBackground = claim{"002-bg", "bg", "The background decides: with the unconditional background (Bayes composition) the exact-k share falls well below the empty background's and keeps falling with k; a cluttered background composes again.",
-		"Exact scores, naive SDE. (a) for every k ≥ 2: Bayes's share below half the empty background's; (b) Bayes's share at the largest k below its share at k = 1, and no rise of 0.05 or more from one k to the next; (c) for every cluttered-background setting the target's share minus the sampler's is below 0.05."}
-	claimLemma81 = claim{"002-8.1", "8.1", "Lemma 8.1: factorized conditionals have orthogonal mean differences μ_i − μ_b; orthogonality is necessary, not sufficient: a counterexample with orthogonal mean differences does not compose projectively.",
-		"(a) the cosines of μ_i − μ_b match their closed form in every scenes setting with k ≥ 2 (0 for factorized conditionals); (b) in the counterexample (coupled conditionals over a cluttered background) the cosines are 0 and the composition's σ0 → 0 law fills every unrequested slot; (c) sampled: the unrequested slots of the exact target and of the naive SDE (exact scores) are occupied at least 0.25 more often than the projective reference's q."}
-	claimSection7 = claim{"002-7", "§7", "§7: factorized Gaussian concepts through an invertible linear map A: for a rotation naive sampling is exact; for a shear of growing strength it misses the target by a growing amount; FKC with exact scores removes the gap.",
-		"(rot) the closed-form gaps of the continuous naive ODE and SDE are 0 for the rotation, and its naive SDE's W2 is not worse than the identity map's by 0.05·scale; (grow) the closed-form naive-SDE and naive-ODE gaps rise with γ, and so does the sampled naive SDE's W2; " +
+	claimThm53 = claim{ID: "002-5.3", Name: "5.3", Text: "Theorem 5.3: factorized conditionals with the empty background, exact scores: the naive SDE and ODE reach the projective target for every k up to S, and FKC's weights stay constant (g ≡ 0).",
+		Rule: "(sde), (ode) for every empty-background setting: the exact target's exact-k share minus the sampler's (naive SDE = FKC K=1, naive ODE; exact scores) is below 0.05; (g) the theorem checks hold: the summed noised scores equal the projective target's and g = 0 at noised target points."}
+	claimBackground = claim{ID: "002-bg", Name: "bg", Text: "The background decides: with the unconditional background (Bayes composition) the exact-k share falls well below the empty background's and keeps falling with k; a cluttered background composes again.",
+		Rule: "Exact scores, naive SDE. (a) for every k ≥ 2: Bayes's share below half the empty background's; (b) Bayes's share at the largest k below its share at k = 1, and no rise of 0.05 or more from one k to the next; (c) for every cluttered-background setting the target's share minus the sampler's is below 0.05."}
+	claimLemma81 = claim{ID: "002-8.1", Name: "8.1", Text: "Lemma 8.1: factorized conditionals have orthogonal mean differences μ_i − μ_b; orthogonality is necessary, not sufficient: a counterexample with orthogonal mean differences does not compose projectively.",
+		Rule: "(a) the cosines of μ_i − μ_b match their closed form in every scenes setting with k ≥ 2 (0 for factorized conditionals); (b) in the counterexample (coupled conditionals over a cluttered background) the cosines are 0 and the composition's σ0 → 0 law fills every unrequested slot; (c) sampled: the unrequested slots of the exact target and of the naive SDE (exact scores) are occupied at least 0.25 more often than the projective reference's q."}
+	claimSection7 = claim{ID: "002-7", Name: "§7", Text: "§7: factorized Gaussian concepts through an invertible linear map A: for a rotation naive sampling is exact; for a shear of growing strength it misses the target by a growing amount; FKC with exact scores removes the gap.",
+		Rule: "(rot) the closed-form gaps of the continuous naive ODE and SDE are 0 for the rotation, and its naive SDE's W2 is not worse than the identity map's by 0.05·scale; (grow) the closed-form naive-SDE and naive-ODE gaps rise with γ, and so does the sampled naive SDE's W2; " +
 			"(fkc) at every γ > 0 FKC at the largest K has W2 within 0.05·scale of as many exact samples and below the naive SDE's. The properness of FKC's intermediate targets (least eigenvalue of Λ(s)) is listed with the thresholds: FKC's correction is exact only where they are proper."}
-	claimLength = claim{"002-len", "length", "With learned scores (one conditional model trained on scenes with at most m objects, composed for every k): length generalisation holds with the empty background and fails with the unconditional one.",
-		"Learned conditional model at its largest pool, naive SDE. (a) empty background: exact-k share above 0.5 at every k > m; (b) at every k > m the unconditional background's share is below half the empty background's."}
+	claimLength = claim{ID: "002-len", Name: "length", Text: "With learned scores (one conditional model trained on scenes with at most m objects, composed for every k): length generalisation holds with the empty background and fails with the unconditional one.",
+		Rule: "Learned conditional model at its largest pool, naive SDE. (a) empty background: exact-k share above 0.5 at every k > m; (b) at every k > m the unconditional background's share is below half the empty background's."}
 )
 
 // judge is the claims engine's judge with this study's helpers.
@@ -66,15 +64,11 @@ type judge struct {
 }
 
 func newJudge(r *reports.Report, id string, protocolFrom *reports.SettingResults) *judge {
-	j := &judge{reports.NewJudge(r, id)}
-	if protocolFrom != nil && protocolFrom.Protocol != nil {
-		j.Protocol = *protocolFrom.Protocol
-	}
-	return j
+	return &judge{reports.NewJudgeFor(r, id, protocolFrom)}
 }
 
 func (j *judge) verdict(c claim, setting, metric string) reports.Verdict {
-	return j.Verdict(studyName, c.name, setting, c.text, c.rule, metric)
+	return j.ClaimVerdict(studyName, c, setting, metric)
 }
 
 func diff(x, y float64) float64 { return x - y }

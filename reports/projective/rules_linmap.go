@@ -16,7 +16,7 @@ func section7(r *reports.Report, ms []*mapSetting) []reports.Verdict {
 		if len(sh) == 0 {
 			continue
 		}
-		j := newJudge(r, claimSection7.id+"/"+c, sh[0].SettingResults)
+		j := newJudge(r, claimSection7.ID+"/"+c, sh[0].SettingResults)
 		col := cell.Exact()
 		w2 := func(m *mapSetting, meth cell.Method, k int, metric string) reports.CellKey {
 			return key(m.ID, col, meth, k, metric)

@@ -16,7 +16,7 @@ func thm53(r *reports.Report, ss []*sceneSetting) (reports.Verdict, bool) {
 	if len(empty) == 0 {
 		return reports.Verdict{}, false
 	}
-	j := newJudge(r, claimThm53.id, empty[0].SettingResults)
+	j := newJudge(r, claimThm53.ID, empty[0].SettingResults)
 	var sde, ode []*reports.Comparison
 	for _, s := range empty {
 		sde = append(sde, j.reaches(s, cell.Exact(), cell.FKC))
@@ -40,7 +40,7 @@ func background(r *reports.Report, ss []*sceneSetting) (reports.Verdict, bool) {
 	if len(bayes) == 0 || len(empty) == 0 {
 		return reports.Verdict{}, false
 	}
-	j := newJudge(r, claimBackground.id, bayes[0].SettingResults)
+	j := newJudge(r, claimBackground.ID, bayes[0].SettingResults)
 	col := cell.Exact()
 	j.Part("a", wellBelowAll(j, empty, bayes, col)...)
 	var fall []*reports.Comparison
@@ -107,7 +107,7 @@ func lemma81(r *reports.Report, ss []*sceneSetting) (reports.Verdict, bool) {
 	if len(coupled) == 0 {
 		return reports.Verdict{}, false
 	}
-	j := newJudge(r, claimLemma81.id, coupled[0].SettingResults)
+	j := newJudge(r, claimLemma81.ID, coupled[0].SettingResults)
 	all := idSet(ss)
 	for _, s := range coupled {
 		delete(all, s.ID)
@@ -149,7 +149,7 @@ func length(r *reports.Report, ss []*sceneSetting) (reports.Verdict, bool) {
 	if col == nil {
 		return reports.Verdict{}, false
 	}
-	j := newJudge(r, claimLength.id, empty[0].SettingResults)
+	j := newJudge(r, claimLength.ID, empty[0].SettingResults)
 	m := trainedObjects(empty[0])
 	var a []*reports.Comparison
 	for _, s := range empty {

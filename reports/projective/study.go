@@ -79,12 +79,12 @@ func uses(settings []*cell.Setting) []reports.Use {
 			out = append(out, reports.Use{ID: id, Settings: settings})
 		}
 	}
-	add(claimThm53.id, ids(inSweep(bgEmpty)))
-	add(claimBackground.id, ids(inSweep(bgEmpty, bgBayes, bgClutter)))
-	add(claimLemma81.id, ids(func(s *sceneSetting) bool { return s.Coupled && s.K >= 2 }))
-	add(claimLength.id, ids(inSweep(bgEmpty, bgBayes)))
+	add(claimThm53.ID, ids(inSweep(bgEmpty)))
+	add(claimBackground.ID, ids(inSweep(bgEmpty, bgBayes, bgClutter)))
+	add(claimLemma81.ID, ids(func(s *sceneSetting) bool { return s.Coupled && s.K >= 2 }))
+	add(claimLength.ID, ids(inSweep(bgEmpty, bgBayes)))
 	for _, c := range conceptGroups(rs) {
-		add(claimSection7.id+"/"+c.name, c.ids)
+		add(claimSection7.ID+"/"+c.name, c.ids)
 	}
 	return out
 }

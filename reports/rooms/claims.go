@@ -159,11 +159,7 @@ var roomDepartures = []string{
 func newJudge(r *reports.Report, s *reports.SettingResults, id string) *judge {
 	rr := *r // the verdicts are labelled against the paper's room experiment, not its 2-D one
 	rr.Paper = &paperProtocol
-	j := &judge{Judge: reports.NewJudge(&rr, id)}
-	if s.Protocol != nil {
-		j.Protocol = *s.Protocol
-	}
-	return j
+	return &judge{Judge: reports.NewJudgeFor(&rr, id, s)}
 }
 
 func (j *judge) verdict(claim, setting, rule string) reports.Verdict {

@@ -103,13 +103,11 @@ type judge struct {
 }
 
 func newJudge(r *reports.Report, settings []*reports.SettingResults, id string) *judge {
-	j := &judge{Judge: reports.NewJudge(r, id), settings: settings}
+	var st *reports.SettingResults
 	if _, s, ok := strings.Cut(id, "/"); ok {
-		if st := r.Setting(s); st != nil && st.Protocol != nil {
-			j.Protocol = *st.Protocol
-		}
+		st = r.Setting(s)
 	}
-	return j
+	return &judge{Judge: reports.NewJudgeFor(r, id, st), settings: settings}
 }
 
 func (j *judge) verdict(claim int, setting, rule string) reports.Verdict {
