@@ -171,12 +171,8 @@ func measureLocal(params json.RawMessage, x, truth []float64, d int, input func(
 	if err != nil {
 		return nil, err
 	}
-	var out []Value
-	add := func(name string, v float64) {
-		if !math.IsNaN(v) {
-			out = append(out, Value{name, v})
-		}
-	}
+	var out Values
+	add := out.Add
 	add("exact", rg.Exact)
 	add("success", rg.Success)
 	add("invalid", rg.Invalid)

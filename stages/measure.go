@@ -3,6 +3,7 @@ package stages
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 
@@ -20,6 +21,17 @@ type Measurement func(params json.RawMessage, x, truth []float64, d int) ([]Valu
 type Value struct {
 	Metric string
 	Value  float64
+}
+
+// Values collects a measurement's values; a NaN (the value does not apply, e.g. a share of
+// no valid sample) is left out, so the results hold a null there rather than a NaN.
+type Values []Value
+
+// Add appends v under name unless it is NaN.
+func (vs *Values) Add(name string, v float64) {
+	if !math.IsNaN(v) {
+		*vs = append(*vs, Value{name, v})
+	}
 }
 
 var (

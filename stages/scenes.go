@@ -179,15 +179,11 @@ func measureScenes(params json.RawMessage, x, truth []float64, d int) ([]Value, 
 	if err != nil {
 		return nil, err
 	}
-	out := []Value{{"exact", got.Exact}, {"content", got.Content}, {"invalid", got.Invalid}}
+	out := Values{{"exact", got.Exact}, {"content", got.Content}, {"invalid", got.Invalid}}
 	for n, c := range got.Counts {
 		out = append(out, Value{"count." + strconv.Itoa(n), c})
 	}
-	add := func(name string, v float64) {
-		if !math.IsNaN(v) {
-			out = append(out, Value{name, v})
-		}
-	}
+	add := out.Add
 	add("other", got.Other)
 	add("noise", got.Noise)
 	add("exact.truth", ref.Exact)
