@@ -315,6 +315,19 @@ type XYErrs struct {
 // YError is the i-th point's (down, up) error.
 func (e XYErrs) YError(i int) (float64, float64) { return e.Lo[i], e.Hi[i] }
 
+// Add appends (x, y) with a symmetric error bar err; a y that is not finite (a value that
+// does not apply) is left out, and a NaN err draws no bar.
+func (e *XYErrs) Add(x, y, err float64) {
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return
+	}
+	if math.IsNaN(err) {
+		err = 0
+	}
+	e.XYs = append(e.XYs, plotter.XY{X: x, Y: y})
+	e.Lo, e.Hi = append(e.Lo, err), append(e.Hi, err)
+}
+
 // Save renders the grid and writes base.png and base.svg.
 func (g Grid) Save(base string) error {
 	png, svg, err := g.Render()

@@ -47,15 +47,11 @@ func panel(title, xl, yl string, lines []line) (*plot.Plot, error) {
 	for _, l := range lines {
 		var pts figure.XYErrs
 		for i := range l.x {
-			if math.IsNaN(l.y[i]) {
-				continue
-			}
 			e := 0.0
-			if l.err != nil && !math.IsNaN(l.err[i]) {
+			if l.err != nil {
 				e = l.err[i]
 			}
-			pts.XYs = append(pts.XYs, plotter.XY{X: l.x[i], Y: l.y[i]})
-			pts.Lo, pts.Hi = append(pts.Lo, e), append(pts.Hi, e)
+			pts.Add(l.x[i], l.y[i], e)
 		}
 		if len(pts.XYs) == 0 {
 			continue

@@ -34,15 +34,11 @@ func linePanel(title, xl, yl string, top bool, ss []series) (*plot.Plot, error) 
 	for _, s := range ss {
 		var pts figure.XYErrs
 		for i := range s.x {
-			if math.IsNaN(s.y[i]) || math.IsInf(s.y[i], 0) {
-				continue
-			}
 			e := 0.0
-			if s.err != nil && !math.IsNaN(s.err[i]) {
+			if s.err != nil {
 				e = s.err[i]
 			}
-			pts.XYs = append(pts.XYs, plotter.XY{X: s.x[i], Y: s.y[i]})
-			pts.Lo, pts.Hi = append(pts.Lo, e), append(pts.Hi, e)
+			pts.Add(s.x[i], s.y[i], e)
 		}
 		if len(pts.XYs) == 0 {
 			continue
