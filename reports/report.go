@@ -11,7 +11,11 @@
 //	documents registered with RegisterDocument    (methods.md)
 package reports
 
-import "github.com/compdiff/compdiff/data/cell"
+import (
+	"encoding/json"
+
+	"github.com/compdiff/compdiff/data/cell"
+)
 
 // Points is a row-major n×D sample set.
 type Points struct {
@@ -59,6 +63,18 @@ func (s *SettingResults) Panel(col cell.Column, k int) Points {
 		}
 	}
 	return Points{}
+}
+
+// MeasureOf decodes the measurement parameters of a setting of the family into a T; ok is
+// false for a setting of another family, one without a measurement, or parameters that do
+// not decode (the study's views then pass over it).
+func MeasureOf[T any](s *SettingResults, family string) (T, bool) {
+	var t T
+	if s.Family != family || s.Measure == nil {
+		return t, false
+	}
+	err := json.Unmarshal(s.Measure.Params, &t)
+	return t, err == nil
 }
 
 // Shells wraps settings in empty results, for the rules' views of a plan before anything is

@@ -29,11 +29,8 @@ func sweepsOf(settings []*reports.SettingResults) []*sweep {
 	byTask := map[string]*sweep{}
 	var out []*sweep
 	for _, s := range settings {
-		if s.Family != family || s.Measure == nil {
-			continue
-		}
-		var t local.Task
-		if json.Unmarshal(s.Measure.Params, &t) != nil {
+		t, ok := reports.MeasureOf[local.Task](s, family)
+		if !ok {
 			continue
 		}
 		key := t

@@ -44,11 +44,8 @@ type sceneSetting struct {
 func scenesOf(settings []*reports.SettingResults) []*sceneSetting {
 	var out []*sceneSetting
 	for _, s := range settings {
-		if s.Family != scenesFamily || s.Measure == nil {
-			continue
-		}
-		var t scene.Task
-		if json.Unmarshal(s.Measure.Params, &t) != nil {
+		t, ok := reports.MeasureOf[scene.Task](s, scenesFamily)
+		if !ok {
 			continue
 		}
 		js, _ := json.Marshal(t.Scene)
@@ -177,11 +174,8 @@ type mapSetting struct {
 func mapsOf(r *reports.Report, settings []*reports.SettingResults) []*mapSetting {
 	var out []*mapSetting
 	for _, s := range settings {
-		if s.Family != linmapFamily || s.Measure == nil {
-			continue
-		}
-		var su linmap.Setup
-		if json.Unmarshal(s.Measure.Params, &su) != nil {
+		su, ok := reports.MeasureOf[linmap.Setup](s, linmapFamily)
+		if !ok {
 			continue
 		}
 		A, err := su.A()
@@ -273,11 +267,8 @@ type conceptGroup struct {
 func conceptGroups(settings []*reports.SettingResults) []conceptGroup {
 	var out []conceptGroup
 	for _, s := range settings {
-		if s.Family != linmapFamily || s.Measure == nil {
-			continue
-		}
-		var su linmap.Setup
-		if json.Unmarshal(s.Measure.Params, &su) != nil {
+		su, ok := reports.MeasureOf[linmap.Setup](s, linmapFamily)
+		if !ok {
 			continue
 		}
 		name := conceptsName(su)
